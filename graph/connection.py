@@ -1,0 +1,72 @@
+"""The driver, and managed read and write transactions on one database.
+
+Reads go through ``execute_read`` and writes through ``execute_write`` so that a
+``neo4j://`` cluster routes them to secondaries and to the leader respectively, and
+the driver retries them on transient errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+
+from graph.settings import Settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+TxWork = Callable[Concatenate[ManagedTransaction, P], R]
+
+
+class Database:
+    """One Neo4j database behind a driver; the only way the rest of aidgraph runs Cypher."""
+
+    def __init__(self, driver: neo4j.Driver, name: str, timeout: float | None = None) -> None:
+        self.driver = driver
+        self.name = name
+        self.timeout = timeout
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Database:
+        driver = GraphDatabase.driver(
+            settings.uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+            connection_acquisition_timeout=10.0,
+            max_transaction_retry_time=15.0,
+        )
+        return cls(driver, settings.neo4j_database, settings.query_timeout_seconds)
+
+    def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``work(tx, ...)`` in a managed read transaction."""
+        with self.driver.session(database=self.name) as session:
+            return session.execute_read(self._timed(work), *args, **kwargs)
+
+    def write(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``work(tx, ...)`` in a managed write transaction."""
+        with self.driver.session(database=self.name) as session:
+            return session.execute_write(self._timed(work), *args, **kwargs)
+
+    def _timed(self, work: TxWork[P, R]) -> TxWork[P, R]:
+        if self.timeout is None:
+            return work
+        return neo4j.unit_of_work(timeout=self.timeout)(work)
+
+    def ping(self, timeout: float = 3.0) -> bool:
+        """Whether the server answers a trivial read within ``timeout`` seconds."""
+        try:
+            with self.driver.session(database=self.name) as session:
+                session.run(neo4j.Query("RETURN 1", timeout=timeout)).consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
+            return False
+        return True
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def run_list(tx: ManagedTransaction, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+    """Run one query in ``tx`` and return its records as plain dicts."""
+    return [record.data() for record in tx.run(query, params)]

@@ -1,0 +1,45 @@
+"""Connection settings, read from the environment (and a ``.env`` file when present)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PASSWORD = "aidgraph-local"
+"""The documented password of the local development server; set NEO4J_PASSWORD elsewhere."""
+
+
+class Settings(BaseSettings):
+    """Where Neo4j is and how to reach it.
+
+    With ``NEO4J_URI`` unset, aidgraph uses (and can start) its own local server on
+    127.0.0.1; with it set (``bolt://``, ``neo4j://``, ``neo4j+s://``) everything uses
+    that server and no local server is ever started.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr = Field(
+        default=SecretStr(DEFAULT_PASSWORD), validation_alias="NEO4J_PASSWORD"
+    )
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    local_port: int = Field(default=7687, validation_alias="AIDGRAPH_NEO4J_PORT")
+    local_data_dir: Path = Field(
+        default=Path(".data/neo4j"), validation_alias="AIDGRAPH_NEO4J_DATA_DIR"
+    )
+    local_page_cache: str = Field(default="256m", validation_alias="AIDGRAPH_NEO4J_PAGE_CACHE")
+    query_timeout_seconds: float = Field(default=15.0, validation_alias="AIDGRAPH_QUERY_TIMEOUT")
+
+    @property
+    def uses_local_server(self) -> bool:
+        return self.neo4j_uri is None
+
+    @cached_property
+    def uri(self) -> str:
+        """The URI every client connects to."""
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.local_port}"

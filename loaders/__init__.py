@@ -1,0 +1,1 @@
+"""Sources → one typed record model (``loaders.records``) → graph writes."""
