@@ -72,8 +72,8 @@ def project_row(record: ProjectRecord) -> Row:
             "agency": _organisation(record.office.agency),
         },
         "contributions": [
-            {"donor": _organisation(c.donor), **_money("amount", c.amount)}
-            for c in record.contributions
+            {"donor": _organisation(c.donor), "position": position, **_money("amount", c.amount)}
+            for position, c in enumerate(record.contributions, start=1)
         ],
         "partners": [_organisation(agency) for agency in record.partner_agencies],
         "programme": _programme_row(record),
@@ -260,7 +260,7 @@ _CONTRIBUTIONS: LiteralString = (
     "UNWIND row.contributions AS c "
     "WITH row, p, c, c.donor AS org " + _ORGANISATION + "SET o:Donor "
     "CREATE (o)-[:CONTRIBUTES_TO {amount: c.amount_amount, currency: c.amount_currency, "
-    "source: row.source, loaded_at: $loaded_at}]->(p)"
+    "position: c.position, source: row.source, loaded_at: $loaded_at}]->(p)"
 )
 
 _PARTNERS: LiteralString = (

@@ -54,7 +54,7 @@ class Link(Enum):
     )
     PROJECT_CONTRIBUTIONS = (
         "MATCH (:Project {code: key})<-[r:CONTRIBUTES_TO]-(n:Organisation)",
-        "r.amount DESC, n.name",
+        "r.position, n.name",
     )
     PROJECT_AGENCIES = (
         "MATCH (:Project {code: key})<-[r:EXECUTES]-(n:Organisation)",

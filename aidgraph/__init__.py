@@ -1,0 +1,1 @@
+"""aidgraph: a GraphQL knowledge-graph backend for development-cooperation projects."""

@@ -1,0 +1,3 @@
+from aidgraph.cli import app
+
+app(prog_name="aidgraph")

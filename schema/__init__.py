@@ -1,0 +1,1 @@
+"""The GraphQL API: Strawberry types and resolvers, and the Starlette ASGI app."""

@@ -1,0 +1,94 @@
+"""The ASGI app: GraphQL (GraphiQL in a browser) at /graphql, /healthz and /readyz.
+
+Run it with ``uvicorn schema.app:app`` or ``aidgraph serve``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
+from neo4j.exceptions import DriverError, Neo4jError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from graph.connection import Database
+from graph.migrations import migrate
+from graph.settings import Settings
+from schema.context import Context, GraphLoaders
+from schema.query import schema
+
+log = logging.getLogger("aidgraph.api")
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app, giving each request fresh batched loaders."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.db = db
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(request=request, response=response, loaders=GraphLoaders(self.db))
+
+
+class Readiness:
+    """Whether Neo4j answers; the first time it does, the schema is migrated."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.migrated = False
+
+    async def check(self) -> bool:
+        if not await to_thread.run_sync(self.db.ping):
+            return False
+        if not self.migrated:
+            try:
+                await to_thread.run_sync(migrate, self.db)
+            except (Neo4jError, DriverError, OSError) as error:
+                log.warning("migration failed: %s", error)
+                return False
+            self.migrated = True
+        return True
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The API over the database ``settings`` point at (the environment's by default)."""
+    db = Database.connect(settings or Settings())
+    readiness = Readiness(db)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        if await readiness.check():
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "unavailable", "reason": "Neo4j unreachable"}, 503)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not await readiness.check():
+            log.warning("Neo4j is not reachable yet; /readyz answers 503 until it is")
+        yield
+        db.close()
+
+    graphql = GraphQLApp(db)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+
+
+app = create_app()

@@ -1,0 +1,95 @@
+"""Relay-style connections: opaque cursors, page sizes, and a lazily counted total."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+import strawberry
+
+from graph.reads import Row
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+"""The most nodes one page returns; ``first`` above it is refused."""
+
+_PREFIX = "offset:"
+
+
+class PaginationError(ValueError):
+    """A bad ``first`` or ``after``: the message says which and why."""
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise PaginationError(f"invalid cursor {cursor!r}") from None
+    if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+        raise PaginationError(f"invalid cursor {cursor!r}")
+    return int(text[len(_PREFIX) :])
+
+
+def page_bounds(first: int | None, after: str | None, default: int = 20) -> tuple[int, int]:
+    """(skip, limit) for a page of ``first`` nodes after cursor ``after``."""
+    size = default if first is None else first
+    if not 0 <= size <= MAX_PAGE_SIZE:
+        raise PaginationError(f"first must be between 0 and {MAX_PAGE_SIZE}, got {size}")
+    skip = 0 if after is None else decode_cursor(after) + 1
+    return skip, size
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    """A page of a list that can grow; ``totalCount`` is counted only when asked for."""
+
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many nodes the whole list has (one count query).")
+    async def total_count(self) -> int:
+        return await self._count()
+
+
+def build_connection(
+    rows: list[Row],
+    skip: int,
+    limit: int,
+    to_node: Callable[[Row], T],
+    count: Callable[[], Awaitable[int]],
+) -> Connection[T]:
+    """A connection from ``rows`` fetched with ``limit + 1`` (the extra row means more)."""
+    page = rows[:limit]
+    edges = [Edge(cursor=encode_cursor(skip + i), node=to_node(row)) for i, row in enumerate(page)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > limit,
+            has_previous_page=skip > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        _count=count,
+    )

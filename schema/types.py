@@ -1,0 +1,513 @@
+"""The GraphQL object types: projects and everything linked to them.
+
+Each object wraps the properties of one graph node (and, where it came through a
+relationship, that relationship's properties). Links are resolved through the
+request's batched loaders (``schema.context``), so sibling objects share one query.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import Enum
+from collections.abc import Callable
+from typing import Annotated, NewType, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from graph.reads import Link, Row
+from schema.context import Context
+from schema.pagination import Connection, build_connection, page_bounds
+
+PartialDate = strawberry.scalar(
+    NewType("PartialDate", str),
+    description=(
+        "An ISO 8601 calendar date at the precision its source gave: YYYY, YYYY-MM or "
+        "YYYY-MM-DD. A month-precision date such as 2013-05 stays month precision: it is "
+        "never padded to a day the source did not state."
+    ),
+    serialize=str,
+    parse_value=str,
+)
+
+Lang = Annotated[
+    str | None,
+    strawberry.argument(
+        description="ISO 639-1 language code (fr, en, …); the text in that language when "
+        "the graph has it, else in the default language."
+    ),
+]
+
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+T = TypeVar("T")
+
+
+@strawberry.enum(description="Activity status, after the IATI ActivityStatus codelist.")
+class ProjectStatus(Enum):
+    PIPELINE = "pipeline"
+    IMPLEMENTATION = "implementation"
+    FINALISATION = "finalisation"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    SUSPENDED = "suspended"
+
+
+@strawberry.type(description="An amount of money in one currency (ISO 4217).")
+class Money:
+    amount: float
+    currency: str
+
+
+def _money(props: Row, prefix: str | None = None) -> Money | None:
+    """The money in ``props``: ``amount``/``currency``, or ``<prefix>_amount``/``…_currency``."""
+    stem = f"{prefix}_" if prefix else ""
+    amount, currency = props.get(f"{stem}amount"), props.get(f"{stem}currency")
+    if amount is None or currency is None:
+        return None
+    return Money(amount=amount, currency=currency)
+
+
+def _text(props: Row, field: str, lang: str | None) -> str | None:
+    if lang is not None and _LANGUAGE.match(lang) and f"{field}_{lang}" in props:
+        return str(props[f"{field}_{lang}"])
+    value = props.get(field)
+    return None if value is None else str(value)
+
+
+async def _one(info: Info[Context, None], link: Link, key: str) -> Row | None:
+    rows = await info.context.loaders.links(link, key, 0, 1)
+    return rows[0] if rows else None
+
+
+async def _all(info: Info[Context, None], link: Link, key: str) -> list[Row]:
+    return await info.context.loaders.links(link, key)
+
+
+async def connection(
+    info: Info[Context, None],
+    link: Link,
+    key: str,
+    first: int | None,
+    after: str | None,
+    to_node: Callable[[Row], T],
+) -> Connection[T]:
+    """One page of ``link`` from ``key`` as a connection; the total is counted on demand."""
+    skip, limit = page_bounds(first, after)
+    loaders = info.context.loaders
+    rows = await loaders.links(link, key, skip, limit + 1)
+
+    async def count() -> int:
+        return await loaders.count(link, key)
+
+    return build_connection(rows, skip, limit, to_node, count)
+
+
+@strawberry.type(description="A country, by ISO 3166-1 alpha-2 code.")
+class Country:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def iso2(self) -> str:
+        return str(self._props["iso2"])
+
+    @strawberry.field
+    def name(self) -> str:
+        return str(self._props["name"])
+
+    @strawberry.field
+    async def projects(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        return await connection(
+            info, Link.COUNTRY_PROJECTS, self.iso2(), first, after, Project.from_row
+        )
+
+    @staticmethod
+    def from_row(row: Row) -> Country:
+        return Country(_props=row["node"])
+
+
+@strawberry.type(description="An organisation: a donor, an implementing agency, or both.")
+class Organisation:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field(description="Canonical id: an IATI organisation ref where known.")
+    def id(self) -> str:
+        return str(self._props["id"])
+
+    @strawberry.field
+    def name(self) -> str:
+        return str(self._props["name"])
+
+    @strawberry.field(description="IATI organisation identifier, when known.")
+    def ref(self) -> str | None:
+        return self._props.get("ref")
+
+    @strawberry.field(description="Every name this organisation has been seen under.")
+    def aliases(self) -> list[str]:
+        return list(self._props.get("aliases") or [])
+
+    @strawberry.field(description="Projects it contributes to.")
+    async def projects(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        return await connection(
+            info, Link.DONOR_PROJECTS, self.id(), first, after, Project.from_row
+        )
+
+    @strawberry.field(description="Projects it executes (as lead or partner agency).")
+    async def executed_projects(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        return await connection(
+            info, Link.AGENCY_PROJECTS, self.id(), first, after, Project.from_row
+        )
+
+    @strawberry.field
+    async def offices(self, info: Info[Context, None]) -> list[Office]:
+        return [Office.from_row(row) for row in await _all(info, Link.AGENCY_OFFICES, self.id())]
+
+    @staticmethod
+    def from_row(row: Row) -> Organisation:
+        return Organisation(_props=row["node"])
+
+
+@strawberry.type(description="A donor's contribution to a project.")
+class Contribution:
+    donor: Organisation
+    amount: Money | None
+
+
+@strawberry.type(description="An agency executing a project, and its role (lead or partner).")
+class Execution:
+    agency: Organisation
+    role: str
+
+
+@strawberry.type(description="An implementing agency's office.")
+class Office:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def name(self, lang: Lang = None) -> str:
+        return _text(self._props, "name", lang) or ""
+
+    @strawberry.field
+    async def agency(self, info: Info[Context, None]) -> Organisation | None:
+        row = await _one(info, Link.OFFICE_AGENCY, self._props["key"])
+        return None if row is None else Organisation.from_row(row)
+
+    @strawberry.field
+    async def projects(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        return await connection(
+            info, Link.OFFICE_PROJECTS, self._props["key"], first, after, Project.from_row
+        )
+
+    @staticmethod
+    def from_row(row: Row) -> Office:
+        return Office(_props=row["node"])
+
+
+@strawberry.type(description="A programme: a set of components, each delivered by projects.")
+class Programme:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def key(self) -> str:
+        return str(self._props["key"])
+
+    @strawberry.field
+    def title(self, lang: Lang = None) -> str | None:
+        return _text(self._props, "title", lang)
+
+    @strawberry.field
+    def budget(self) -> Money | None:
+        return _money(self._props, "budget")
+
+    @strawberry.field(description="The programme's components, in order.")
+    async def components(self, info: Info[Context, None]) -> list[Component]:
+        rows = await _all(info, Link.PROGRAMME_COMPONENTS, self.key())
+        return [Component.from_row(row) for row in rows]
+
+    @staticmethod
+    def from_row(row: Row) -> Programme:
+        return Programme(_props=row["node"])
+
+
+@strawberry.type(description="One component of a programme, at its position (from 1).")
+class Component:
+    _props: strawberry.Private[Row]
+    position: int
+
+    @strawberry.field
+    def title(self, lang: Lang = None) -> str | None:
+        return _text(self._props, "title", lang)
+
+    @strawberry.field
+    async def programme(self, info: Info[Context, None]) -> Programme | None:
+        row = await _one(info, Link.COMPONENT_PROGRAMME, self._props["key"])
+        return None if row is None else Programme.from_row(row)
+
+    @strawberry.field(description="The projects that implement this component.")
+    async def projects(self, info: Info[Context, None]) -> list[Project]:
+        rows = await _all(info, Link.COMPONENT_PROJECTS, self._props["key"])
+        return [Project.from_row(row) for row in rows]
+
+    @staticmethod
+    def from_row(row: Row) -> Component:
+        return Component(_props=row["node"], position=int(row["link"]["position"]))
+
+
+@strawberry.type(description="An Indicative Cooperation Programme (PIC) between countries.")
+class CooperationProgramme:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def name(self) -> str:
+        return str(self._props["name"])
+
+    @strawberry.field
+    def start(self) -> PartialDate | None:
+        return self._props.get("start")
+
+    @strawberry.field
+    def end(self) -> PartialDate | None:
+        return self._props.get("end")
+
+    @strawberry.field
+    async def projects(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        return await connection(
+            info, Link.PIC_PROJECTS, self._props["key"], first, after, Project.from_row
+        )
+
+    @staticmethod
+    def from_row(row: Row) -> CooperationProgramme:
+        return CooperationProgramme(_props=row["node"])
+
+
+@strawberry.type
+class Sector:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def name(self, lang: Lang = None) -> str:
+        return _text(self._props, "name", lang) or ""
+
+    @strawberry.field
+    def code(self) -> str | None:
+        return self._props.get("code")
+
+    @strawberry.field
+    def vocabulary(self) -> str | None:
+        return self._props.get("vocabulary")
+
+    @strawberry.field
+    async def projects(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        return await connection(
+            info, Link.SECTOR_PROJECTS, self._props["key"], first, after, Project.from_row
+        )
+
+    @staticmethod
+    def from_row(row: Row) -> Sector:
+        return Sector(_props=row["node"])
+
+
+@strawberry.type
+class Video:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def title(self, lang: Lang = None) -> str:
+        return _text(self._props, "title", lang) or ""
+
+    @strawberry.field
+    def description(self, lang: Lang = None) -> str | None:
+        return _text(self._props, "description", lang)
+
+    @strawberry.field
+    def url(self) -> str | None:
+        return self._props.get("url")
+
+    @strawberry.field
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        row = await _one(info, Link.VIDEO_PROJECT, self._props["key"])
+        return None if row is None else Project.from_row(row)
+
+    @staticmethod
+    def from_row(row: Row) -> Video:
+        return Video(_props=row["node"])
+
+
+@strawberry.type
+class Document:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def title(self, lang: Lang = None) -> str:
+        return _text(self._props, "title", lang) or ""
+
+    @strawberry.field
+    def url(self) -> str | None:
+        return self._props.get("url")
+
+    @strawberry.field(description="e.g. final-evaluation, mid-term-evaluation.")
+    def category(self) -> str | None:
+        return self._props.get("category")
+
+    @strawberry.field
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        row = await _one(info, Link.DOCUMENT_PROJECT, self._props["key"])
+        return None if row is None else Project.from_row(row)
+
+    @staticmethod
+    def from_row(row: Row) -> Document:
+        return Document(_props=row["node"])
+
+
+@strawberry.type(description="A signed agreement about a project.")
+class Agreement:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field
+    def title(self, lang: Lang = None) -> str:
+        return _text(self._props, "title", lang) or ""
+
+    @strawberry.field
+    def signed_on(self) -> PartialDate:
+        return self._props["signed_on"]  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="A development-cooperation project.")
+class Project:
+    _props: strawberry.Private[Row]
+
+    @strawberry.field(description="The project's code: LuxDev's (MLI/801) or IATI identifier.")
+    def code(self) -> str:
+        return str(self._props["code"])
+
+    @strawberry.field
+    def title(self, lang: Lang = None) -> str | None:
+        return _text(self._props, "title", lang)
+
+    @strawberry.field
+    def description(self, lang: Lang = None) -> str | None:
+        return _text(self._props, "description", lang)
+
+    @strawberry.field(description="Languages the graph has this project's texts in.")
+    def languages(self) -> list[str]:
+        return list(self._props.get("languages") or [])
+
+    @strawberry.field
+    def status(self) -> ProjectStatus | None:
+        status = self._props.get("status")
+        return None if status is None else ProjectStatus(status)
+
+    @strawberry.field
+    def closed_on(self) -> PartialDate | None:
+        return self._props.get("closed_on")
+
+    @strawberry.field
+    def start_date(self) -> PartialDate | None:
+        return self._props.get("start_date")
+
+    @strawberry.field
+    def end_date(self) -> PartialDate | None:
+        return self._props.get("end_date")
+
+    @strawberry.field
+    def duration_months(self) -> int | None:
+        return self._props.get("duration_months")
+
+    @strawberry.field
+    def budget(self) -> Money | None:
+        return _money(self._props, "budget")
+
+    @strawberry.field(description="The page this project was read from, when known.")
+    def url(self) -> str | None:
+        return self._props.get("url")
+
+    @strawberry.field(description="Every file or URL this project was loaded from.")
+    def sources(self) -> list[str]:
+        return list(self._props.get("sources") or [])
+
+    @strawberry.field(description="When this project was last loaded.")
+    def loaded_at(self) -> datetime | None:
+        value = self._props.get("loaded_at")
+        return None if value is None else value.to_native()
+
+    @strawberry.field
+    async def countries(self, info: Info[Context, None]) -> list[Country]:
+        return [Country.from_row(r) for r in await _all(info, Link.PROJECT_COUNTRIES, self.code())]
+
+    @strawberry.field
+    async def office(self, info: Info[Context, None]) -> Office | None:
+        row = await _one(info, Link.PROJECT_OFFICE, self.code())
+        return None if row is None else Office.from_row(row)
+
+    @strawberry.field
+    async def contributions(self, info: Info[Context, None]) -> list[Contribution]:
+        rows = await _all(info, Link.PROJECT_CONTRIBUTIONS, self.code())
+        return [
+            Contribution(donor=Organisation.from_row(row), amount=_money(row["link"]))
+            for row in rows
+        ]
+
+    @strawberry.field(description="Agencies executing the project: the lead and partners.")
+    async def agencies(self, info: Info[Context, None]) -> list[Execution]:
+        rows = await _all(info, Link.PROJECT_AGENCIES, self.code())
+        return [Execution(agency=Organisation.from_row(r), role=r["link"]["role"]) for r in rows]
+
+    @strawberry.field
+    async def programme(self, info: Info[Context, None]) -> Programme | None:
+        row = await _one(info, Link.PROJECT_PROGRAMME, self.code())
+        return None if row is None else Programme.from_row(row)
+
+    @strawberry.field(description="The programme component this project implements.")
+    async def component(self, info: Info[Context, None]) -> Component | None:
+        row = await _one(info, Link.PROJECT_COMPONENT, self.code())
+        return None if row is None else Component.from_row(row)
+
+    @strawberry.field
+    async def cooperation_programme(
+        self, info: Info[Context, None]
+    ) -> CooperationProgramme | None:
+        row = await _one(info, Link.PROJECT_PIC, self.code())
+        return None if row is None else CooperationProgramme.from_row(row)
+
+    @strawberry.field
+    async def sectors(self, info: Info[Context, None]) -> list[Sector]:
+        return [Sector.from_row(r) for r in await _all(info, Link.PROJECT_SECTORS, self.code())]
+
+    @strawberry.field
+    async def videos(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Video]:
+        return await connection(info, Link.PROJECT_VIDEOS, self.code(), first, after, Video.from_row)
+
+    @strawberry.field
+    async def documents(self, info: Info[Context, None]) -> list[Document]:
+        rows = await _all(info, Link.PROJECT_DOCUMENTS, self.code())
+        return [Document.from_row(row) for row in rows]
+
+    @strawberry.field(description="The results the project is to achieve, in order.")
+    async def results(self, info: Info[Context, None], lang: Lang = None) -> list[str]:
+        rows = await _all(info, Link.PROJECT_RESULTS, self.code())
+        return [_text(row["node"], "title", lang) or "" for row in rows]
+
+    @strawberry.field
+    async def agreements(self, info: Info[Context, None]) -> list[Agreement]:
+        rows = await _all(info, Link.PROJECT_AGREEMENTS, self.code())
+        return [Agreement(_props=row["node"]) for row in rows]
+
+    @staticmethod
+    def from_row(row: Row) -> Project:
+        return Project(_props=row["node"])
+

@@ -1,0 +1,79 @@
+"""Shared fixtures: a real Neo4j for the whole session, never the user's database.
+
+The suite starts its own local server on a free port in a temporary data directory,
+or uses the server named by NEO4J_TEST_URI (with NEO4J_TEST_USER / NEO4J_TEST_PASSWORD).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from graph.connection import Database, run_list
+from graph.migrations import migrate
+from graph.server import LocalServer
+from graph.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples" / "luxdev"
+TEST_PASSWORD = "aidgraph-test"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings pointing at the test server (started here unless NEO4J_TEST_URI is set)."""
+    uri = os.environ.get("NEO4J_TEST_URI")
+    if uri:
+        yield Settings(
+            neo4j_uri=uri,
+            neo4j_user=os.environ.get("NEO4J_TEST_USER", "neo4j"),
+            neo4j_password=SecretStr(os.environ.get("NEO4J_TEST_PASSWORD", TEST_PASSWORD)),
+        )
+        return
+    server = LocalServer(
+        data_dir=tmp_path_factory.mktemp("neo4j"), port=free_port(), password=TEST_PASSWORD
+    )
+    server.start()
+    try:
+        yield Settings(neo4j_uri=server.uri(), neo4j_password=SecretStr(TEST_PASSWORD))
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def session_db(neo4j_settings: Settings) -> Iterator[Database]:
+    db = Database.connect(neo4j_settings)
+    migrate(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def db(session_db: Database) -> Database:
+    """The test database, emptied of data (the schema stays)."""
+    session_db.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
+    return session_db
+
+
+def graph_counts(db: Database) -> tuple[int, int]:
+    """(nodes, relationships) in the whole graph."""
+    rows = db.read(
+        lambda tx: run_list(
+            tx,
+            "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+            "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
+            "RETURN nodes, relationships",
+        )
+    )
+    return rows[0]["nodes"], rows[0]["relationships"]
