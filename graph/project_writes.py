@@ -215,6 +215,16 @@ def _texts_of(var: LiteralString, item: LiteralString, *fields: LiteralString) -
     )
 
 
+def _searchable(var: LiteralString) -> LiteralString:
+    """Titles and descriptions in every language, as lists the full-text index covers."""
+    return (
+        "SET " + var + ".search_titles = [l IN " + var + ".languages WHERE " + var
+        + "['title_' + l] IS NOT NULL | " + var + "['title_' + l]], "
+        + var + ".search_descriptions = [l IN " + var + ".languages WHERE " + var
+        + "['description_' + l] IS NOT NULL | " + var + "['description_' + l]]"
+    )
+
+
 _PROJECT: LiteralString = (
     "UNWIND $rows AS row "
     "MERGE (p:Project {code: row.code}) "
@@ -222,10 +232,7 @@ _PROJECT: LiteralString = (
     "p.sources = CASE WHEN row.source IN coalesce(p.sources, []) THEN p.sources "
     "ELSE coalesce(p.sources, []) + row.source END "
     "SET p += row.texts "
-    "SET " + _localised("p", "title", "description") + " "
-    "SET p.search_titles = [l IN p.languages WHERE p['title_' + l] IS NOT NULL | p['title_' + l]], "
-    "p.search_descriptions = [l IN p.languages WHERE p['description_' + l] IS NOT NULL "
-    "| p['description_' + l]]"
+    "SET " + _localised("p", "title", "description") + " " + _searchable("p")
 )
 
 _UNLINK: LiteralString = (
@@ -329,6 +336,7 @@ def _owned(
     items: LiteralString,
     props: LiteralString,
     *fields: LiteralString,
+    extra: LiteralString = "",
 ) -> LiteralString:
     """Nodes a project owns, in order: merged by key, linked with their position."""
     return (
@@ -336,13 +344,16 @@ def _owned(
         "MATCH (p:Project {code: row.code}) "
         "UNWIND row." + items + " AS item "
         "MERGE (n:" + label + " {key: item.key}) "
-        "SET n += " + props + " " + _texts_of("n", "item", *fields) + " "
+        "SET n += " + props + " " + _texts_of("n", "item", *fields) + " " + extra + " "
         "CREATE (p)-[:" + rel + " {position: item.position, source: row.source, "
         "loaded_at: $loaded_at}]->(n)"
     )
 
 
-_VIDEOS = _owned("Video", "HAS_VIDEO", "videos", "{url: item.url}", "title", "description")
+_VIDEOS = _owned(
+    "Video", "HAS_VIDEO", "videos", "{url: item.url}", "title", "description",
+    extra=_searchable("n"),
+)
 _DOCUMENTS = _owned(
     "Document", "HAS_DOCUMENT", "documents", "{url: item.url, category: item.category}", "title"
 )

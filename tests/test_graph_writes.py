@@ -231,3 +231,16 @@ def test_fulltext_index_finds_titles_in_every_language_without_accents(db: Datab
         q="malian",
     )
     assert hits == [{"code": "MLI/801"}]
+
+
+def test_fulltext_index_finds_video_titles(db: Database) -> None:
+    write_projects(db, [resolve(french())])
+    hits = query(
+        db,
+        "CALL db.index.fulltext.queryNodes($index, $q) YIELD node "
+        "RETURN labels(node) AS labels, node.title AS title",
+        index=FULLTEXT_INDEX,
+        q="video",
+    )
+    assert sorted(hit["title"] for hit in hits) == ["Vidéo 1", "Vidéo 2"]
+    assert all(hit["labels"] == ["Video"] for hit in hits)
