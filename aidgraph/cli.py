@@ -13,7 +13,9 @@ from graph.server import LocalServer, ServerError
 from graph.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help=__doc__)
-neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j server (unless NEO4J_URI is set).")
+neo4j_app = typer.Typer(
+    no_args_is_help=True, help="The local Neo4j server (unless NEO4J_URI is set)."
+)
 load_app = typer.Typer(no_args_is_help=True, help="Load sources into the graph.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(load_app, name="load")
@@ -78,10 +80,14 @@ def connect(settings: Settings) -> Database:
 
 @load_app.command("luxdev")
 def load_luxdev(
-    paths: Annotated[list[Path], typer.Argument(help="Saved LuxDev project pages (.html or .txt).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Saved LuxDev project pages (.html or .txt).")
+    ],
     url: Annotated[
         str | None,
-        typer.Option(help="The page's address, giving its code and language when the page lacks them."),
+        typer.Option(
+            help="The page's address, giving its code and language when the page lacks them."
+        ),
     ] = None,
 ) -> None:
     """Load LuxDev project pages; exit 1 when any page was rejected."""

@@ -61,9 +61,7 @@ def project_row(record: ProjectRecord) -> Row:
             **_money("budget", record.budget),
         },
         "texts": _texts(lang, title=record.title, description=record.description),
-        "countries": [
-            {"iso2": country.iso2, "name": country.name} for country in record.countries
-        ],
+        "countries": [{"iso2": country.iso2, "name": country.name} for country in record.countries],
         "office": None
         if record.office is None
         else {
@@ -114,7 +112,11 @@ def project_row(record: ProjectRecord) -> Row:
             for position, document in enumerate(record.documents, start=1)
         ],
         "results": [
-            {"key": f"{code}#result-{position}", "position": position, "texts": _texts(lang, title=text)}
+            {
+                "key": f"{code}#result-{position}",
+                "position": position,
+                "texts": _texts(lang, title=text),
+            }
             for position, text in enumerate(record.results, start=1)
         ],
         "agreements": [
@@ -183,15 +185,31 @@ def _required(value: str | None, what: str) -> str:
 
 # --- Cypher ---------------------------------------------------------------------------
 
+
 # After new texts are set on node `n`, the unsuffixed property shows the preferred
 # language's text, and the languages seen are listed.
 def _localised(var: LiteralString, *fields: LiteralString) -> LiteralString:
     parts: list[LiteralString] = []
     for field in fields:
         parts.append(
-            var + "." + field + " = coalesce(head([l IN $preferred + " + var + ".languages WHERE "
-            + var + "['" + field + "_' + l] IS NOT NULL | " + var + "['" + field + "_' + l]]), "
-            + var + "." + field + ")"
+            var
+            + "."
+            + field
+            + " = coalesce(head([l IN $preferred + "
+            + var
+            + ".languages WHERE "
+            + var
+            + "['"
+            + field
+            + "_' + l] IS NOT NULL | "
+            + var
+            + "['"
+            + field
+            + "_' + l]]), "
+            + var
+            + "."
+            + field
+            + ")"
         )
     return ", ".join(parts)
 
@@ -202,26 +220,53 @@ def _stamp(var: LiteralString) -> LiteralString:
 
 def _add_language(var: LiteralString) -> LiteralString:
     return (
-        var + ".languages = CASE WHEN row.lang IN coalesce(" + var + ".languages, []) THEN "
-        + var + ".languages ELSE coalesce(" + var + ".languages, []) + row.lang END"
+        var
+        + ".languages = CASE WHEN row.lang IN coalesce("
+        + var
+        + ".languages, []) THEN "
+        + var
+        + ".languages ELSE coalesce("
+        + var
+        + ".languages, []) + row.lang END"
     )
 
 
 def _texts_of(var: LiteralString, item: LiteralString, *fields: LiteralString) -> LiteralString:
     """SET clauses giving node ``var`` the texts in ``item.texts`` and their defaults."""
     return (
-        "SET " + var + " += " + item + ".texts, " + _add_language(var) + ", " + _stamp(var)
-        + " SET " + _localised(var, *fields)
+        "SET "
+        + var
+        + " += "
+        + item
+        + ".texts, "
+        + _add_language(var)
+        + ", "
+        + _stamp(var)
+        + " SET "
+        + _localised(var, *fields)
     )
 
 
 def _searchable(var: LiteralString) -> LiteralString:
     """Titles and descriptions in every language, as lists the full-text index covers."""
     return (
-        "SET " + var + ".search_titles = [l IN " + var + ".languages WHERE " + var
-        + "['title_' + l] IS NOT NULL | " + var + "['title_' + l]], "
-        + var + ".search_descriptions = [l IN " + var + ".languages WHERE " + var
-        + "['description_' + l] IS NOT NULL | " + var + "['description_' + l]]"
+        "SET "
+        + var
+        + ".search_titles = [l IN "
+        + var
+        + ".languages WHERE "
+        + var
+        + "['title_' + l] IS NOT NULL | "
+        + var
+        + "['title_' + l]], "
+        + var
+        + ".search_descriptions = [l IN "
+        + var
+        + ".languages WHERE "
+        + var
+        + "['description_' + l] IS NOT NULL | "
+        + var
+        + "['description_' + l]]"
     )
 
 
@@ -294,7 +339,8 @@ _PROGRAMME: LiteralString = (
     "MATCH (p:Project {code: row.code}) "
     "WITH row, p, row.programme AS prog "
     "MERGE (g:Programme {key: prog.key}) SET g += prog.props "
-    + _texts_of("g", "prog", "title") + " "
+    + _texts_of("g", "prog", "title")
+    + " "
     "WITH row, p, prog, g "
     "CALL (row, prog, g) { "
     "  UNWIND prog.components AS c "
@@ -307,7 +353,8 @@ _PROGRAMME: LiteralString = (
     "WITH row, p, prog, g WHERE prog.project_component IS NOT NULL "
     "MERGE (k:Component {key: prog.project_component.key}) SET " + _stamp("k") + " "
     "MERGE (k)-[r:PART_OF]->(g) SET r.position = prog.project_component.position, "
-    + _stamp("r") + " "
+    + _stamp("r")
+    + " "
     "CREATE (p)-[:IMPLEMENTS {source: row.source, loaded_at: $loaded_at}]->(k)"
 )
 
@@ -325,7 +372,8 @@ _SECTORS: LiteralString = (
     "MATCH (p:Project {code: row.code}) "
     "UNWIND row.sectors AS s "
     "MERGE (n:Sector {key: s.key}) SET n.code = s.code, n.vocabulary = s.vocabulary "
-    + _texts_of("n", "s", "name") + " "
+    + _texts_of("n", "s", "name")
+    + " "
     "CREATE (p)-[:IN_SECTOR {source: row.source, loaded_at: $loaded_at}]->(n)"
 )
 
@@ -351,7 +399,12 @@ def _owned(
 
 
 _VIDEOS = _owned(
-    "Video", "HAS_VIDEO", "videos", "{url: item.url}", "title", "description",
+    "Video",
+    "HAS_VIDEO",
+    "videos",
+    "{url: item.url}",
+    "title",
+    "description",
     extra=_searchable("n"),
 )
 _DOCUMENTS = _owned(

@@ -98,8 +98,7 @@ class Link(Enum):
         "n.code",
     )
     DONOR_PROJECTS = (
-        "MATCH (:Organisation {id: key})-[:CONTRIBUTES_TO]->(n:Project) "
-        "WITH DISTINCT n, null AS r",
+        "MATCH (:Organisation {id: key})-[:CONTRIBUTES_TO]->(n:Project) WITH DISTINCT n, null AS r",
         "n.code",
     )
     AGENCY_PROJECTS = (

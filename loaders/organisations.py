@@ -76,7 +76,9 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         for row in reader:
             values = {key: (row.get(key) or "").strip() for key in ("id", "name", "alias")}
             if not all(values.values()):
-                raise AliasTableError(f"{path}:{reader.line_num}: id, name and alias are all required")
+                raise AliasTableError(
+                    f"{path}:{reader.line_num}: id, name and alias are all required"
+                )
             rows.append((reader.line_num, values))
         return rows
 

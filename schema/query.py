@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from graph.reads import ALL, Link, Node
 from schema.context import Context
 from schema.pagination import Connection
-from schema.types import Country, Organisation, Project, connection
+from schema.types import SCALARS, Country, Organisation, Project, connection
 
 
 @strawberry.type
@@ -47,4 +48,4 @@ class Query:
         return await connection(info, Link.ALL_DONORS, ALL, first, after, Organisation.from_row)
 
 
-schema = strawberry.Schema(query=Query)
+schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map=SCALARS))

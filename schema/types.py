@@ -8,28 +8,34 @@ request's batched loaders (``schema.context``), so sibling objects share one que
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from collections.abc import Callable
 from typing import Annotated, NewType, TypeVar
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.scalar import ScalarDefinition
 
 from graph.reads import Link, Row
 from schema.context import Context
 from schema.pagination import Connection, build_connection, page_bounds
 
-PartialDate = strawberry.scalar(
-    NewType("PartialDate", str),
-    description=(
-        "An ISO 8601 calendar date at the precision its source gave: YYYY, YYYY-MM or "
-        "YYYY-MM-DD. A month-precision date such as 2013-05 stays month precision: it is "
-        "never padded to a day the source did not state."
-    ),
-    serialize=str,
-    parse_value=str,
-)
+PartialDate = NewType("PartialDate", str)
+"""An ISO 8601 date at the precision its source gave (the scalar is in ``SCALARS``)."""
+
+SCALARS: dict[object, ScalarDefinition] = {
+    PartialDate: strawberry.scalar(
+        name="PartialDate",
+        description=(
+            "An ISO 8601 calendar date at the precision its source gave: YYYY, YYYY-MM or "
+            "YYYY-MM-DD. A month-precision date such as 2013-05 stays month precision: it is "
+            "never padded to a day the source did not state."
+        ),
+        serialize=str,
+        parse_value=str,
+    )
+}
 
 Lang = Annotated[
     str | None,
@@ -121,7 +127,7 @@ class Country:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Project]:
         return await connection(
-            info, Link.COUNTRY_PROJECTS, self.iso2(), first, after, Project.from_row
+            info, Link.COUNTRY_PROJECTS, self._props["iso2"], first, after, Project.from_row
         )
 
     @staticmethod
@@ -154,7 +160,7 @@ class Organisation:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Project]:
         return await connection(
-            info, Link.DONOR_PROJECTS, self.id(), first, after, Project.from_row
+            info, Link.DONOR_PROJECTS, self._props["id"], first, after, Project.from_row
         )
 
     @strawberry.field(description="Projects it executes (as lead or partner agency).")
@@ -162,12 +168,14 @@ class Organisation:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Project]:
         return await connection(
-            info, Link.AGENCY_PROJECTS, self.id(), first, after, Project.from_row
+            info, Link.AGENCY_PROJECTS, self._props["id"], first, after, Project.from_row
         )
 
     @strawberry.field
     async def offices(self, info: Info[Context, None]) -> list[Office]:
-        return [Office.from_row(row) for row in await _all(info, Link.AGENCY_OFFICES, self.id())]
+        return [
+            Office.from_row(row) for row in await _all(info, Link.AGENCY_OFFICES, self._props["id"])
+        ]
 
     @staticmethod
     def from_row(row: Row) -> Organisation:
@@ -230,7 +238,7 @@ class Programme:
 
     @strawberry.field(description="The programme's components, in order.")
     async def components(self, info: Info[Context, None]) -> list[Component]:
-        rows = await _all(info, Link.PROGRAMME_COMPONENTS, self.key())
+        rows = await _all(info, Link.PROGRAMME_COMPONENTS, self._props["key"])
         return [Component.from_row(row) for row in rows]
 
     @staticmethod
@@ -445,16 +453,19 @@ class Project:
 
     @strawberry.field
     async def countries(self, info: Info[Context, None]) -> list[Country]:
-        return [Country.from_row(r) for r in await _all(info, Link.PROJECT_COUNTRIES, self.code())]
+        return [
+            Country.from_row(r)
+            for r in await _all(info, Link.PROJECT_COUNTRIES, self._props["code"])
+        ]
 
     @strawberry.field
     async def office(self, info: Info[Context, None]) -> Office | None:
-        row = await _one(info, Link.PROJECT_OFFICE, self.code())
+        row = await _one(info, Link.PROJECT_OFFICE, self._props["code"])
         return None if row is None else Office.from_row(row)
 
     @strawberry.field
     async def contributions(self, info: Info[Context, None]) -> list[Contribution]:
-        rows = await _all(info, Link.PROJECT_CONTRIBUTIONS, self.code())
+        rows = await _all(info, Link.PROJECT_CONTRIBUTIONS, self._props["code"])
         return [
             Contribution(donor=Organisation.from_row(row), amount=_money(row["link"]))
             for row in rows
@@ -462,52 +473,53 @@ class Project:
 
     @strawberry.field(description="Agencies executing the project: the lead and partners.")
     async def agencies(self, info: Info[Context, None]) -> list[Execution]:
-        rows = await _all(info, Link.PROJECT_AGENCIES, self.code())
+        rows = await _all(info, Link.PROJECT_AGENCIES, self._props["code"])
         return [Execution(agency=Organisation.from_row(r), role=r["link"]["role"]) for r in rows]
 
     @strawberry.field
     async def programme(self, info: Info[Context, None]) -> Programme | None:
-        row = await _one(info, Link.PROJECT_PROGRAMME, self.code())
+        row = await _one(info, Link.PROJECT_PROGRAMME, self._props["code"])
         return None if row is None else Programme.from_row(row)
 
     @strawberry.field(description="The programme component this project implements.")
     async def component(self, info: Info[Context, None]) -> Component | None:
-        row = await _one(info, Link.PROJECT_COMPONENT, self.code())
+        row = await _one(info, Link.PROJECT_COMPONENT, self._props["code"])
         return None if row is None else Component.from_row(row)
 
     @strawberry.field
-    async def cooperation_programme(
-        self, info: Info[Context, None]
-    ) -> CooperationProgramme | None:
-        row = await _one(info, Link.PROJECT_PIC, self.code())
+    async def cooperation_programme(self, info: Info[Context, None]) -> CooperationProgramme | None:
+        row = await _one(info, Link.PROJECT_PIC, self._props["code"])
         return None if row is None else CooperationProgramme.from_row(row)
 
     @strawberry.field
     async def sectors(self, info: Info[Context, None]) -> list[Sector]:
-        return [Sector.from_row(r) for r in await _all(info, Link.PROJECT_SECTORS, self.code())]
+        return [
+            Sector.from_row(r) for r in await _all(info, Link.PROJECT_SECTORS, self._props["code"])
+        ]
 
     @strawberry.field
     async def videos(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Video]:
-        return await connection(info, Link.PROJECT_VIDEOS, self.code(), first, after, Video.from_row)
+        return await connection(
+            info, Link.PROJECT_VIDEOS, self._props["code"], first, after, Video.from_row
+        )
 
     @strawberry.field
     async def documents(self, info: Info[Context, None]) -> list[Document]:
-        rows = await _all(info, Link.PROJECT_DOCUMENTS, self.code())
+        rows = await _all(info, Link.PROJECT_DOCUMENTS, self._props["code"])
         return [Document.from_row(row) for row in rows]
 
     @strawberry.field(description="The results the project is to achieve, in order.")
     async def results(self, info: Info[Context, None], lang: Lang = None) -> list[str]:
-        rows = await _all(info, Link.PROJECT_RESULTS, self.code())
+        rows = await _all(info, Link.PROJECT_RESULTS, self._props["code"])
         return [_text(row["node"], "title", lang) or "" for row in rows]
 
     @strawberry.field
     async def agreements(self, info: Info[Context, None]) -> list[Agreement]:
-        rows = await _all(info, Link.PROJECT_AGREEMENTS, self.code())
+        rows = await _all(info, Link.PROJECT_AGREEMENTS, self._props["code"])
         return [Agreement(_props=row["node"]) for row in rows]
 
     @staticmethod
     def from_row(row: Row) -> Project:
         return Project(_props=row["node"])
-

@@ -140,7 +140,9 @@ def test_relationships_are_navigable_from_both_ends(api: str) -> None:
         api,
         """{
           organisation(id: "XM-DAC-22-2") { projects { edges { node { code } } } }
-          country(iso2: "BF") { projects { edges { node { code office { name agency { name } } } } } }
+          country(iso2: "BF") {
+            projects { edges { node { code office { name agency { name } } } } }
+          }
           project(code: "MLI/801") {
             videos(first: 1) { edges { node { project { code } } } }
             documents { project { code } }
@@ -154,7 +156,12 @@ def test_relationships_are_navigable_from_both_ends(api: str) -> None:
     codes = [e["node"]["code"] for e in data["organisation"]["projects"]["edges"]]
     assert codes == ["BKF/026", "MLI/801"]
     assert data["country"]["projects"]["edges"] == [
-        {"node": {"code": "BKF/026", "office": {"name": "Burkina Faso Office", "agency": {"name": "LuxDev"}}}}
+        {
+            "node": {
+                "code": "BKF/026",
+                "office": {"name": "Burkina Faso Office", "agency": {"name": "LuxDev"}},
+            }
+        }
     ]
     project = data["project"]
     assert project["videos"]["edges"] == [{"node": {"project": {"code": "MLI/801"}}}]
@@ -183,10 +190,15 @@ def test_the_english_page_fields(api: str) -> None:
     assert "errors" not in body
     project = body["data"]["project"]
     assert project["title"] == (
-        "Support to the National Education and Technical and Vocational Training Policy in Burkina Faso"
+        "Support to the National Education and Technical and Vocational Training Policy "
+        "in Burkina Faso"
     )
     assert project["status"] is None
-    assert (project["startDate"], project["endDate"], project["durationMonths"]) == ("2019-11", "2024-10", 60)
+    assert (project["startDate"], project["endDate"], project["durationMonths"]) == (
+        "2019-11",
+        "2024-10",
+        60,
+    )
     assert project["budget"] == {"amount": 42_118_534.0, "currency": "EUR"}
     assert project["sectors"] == [{"name": "Education, vocationnal training and employment"}]
     assert project["cooperationProgramme"] == {"name": "PIC 3", "start": "2017", "end": "2021"}

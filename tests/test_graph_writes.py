@@ -87,7 +87,11 @@ def query(db: Database, cypher: Any, **params: Any) -> list[dict[str, Any]]:
 
 def test_schema_has_a_unique_key_per_label_and_the_fulltext_index(db: Database) -> None:
     constraints = query(db, "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type")
-    unique = {(c["labelsOrTypes"][0], c["properties"][0]) for c in constraints if c["type"] == "UNIQUENESS"}
+    unique = {
+        (c["labelsOrTypes"][0], c["properties"][0])
+        for c in constraints
+        if c["type"] == "UNIQUENESS"
+    }
     assert unique == set(NODE_KEYS.items())
     index = query(
         db,
@@ -156,7 +160,10 @@ def test_donor_names_in_two_languages_are_one_donor_with_every_alias(db: Databas
         {
             "id": "eu-instrument-for-stability",
             "name": "EU Instrument for Stability",
-            "aliases": ["Instrument de Stabilité de la Commission européenne", "Instrument for Stability"],
+            "aliases": [
+                "Instrument de Stabilité de la Commission européenne",
+                "Instrument for Stability",
+            ],
             "amount": 5_000_000.0,
             "currency": "EUR",
         },

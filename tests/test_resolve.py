@@ -41,7 +41,12 @@ def test_unknown_country_is_none() -> None:
 
 
 def test_country_names_are_common_english_names() -> None:
-    assert [country_name(c) for c in ("ML", "NE", "LA", "XK")] == ["Mali", "Niger", "Laos", "Kosovo"]
+    assert [country_name(c) for c in ("ML", "NE", "LA", "XK")] == [
+        "Mali",
+        "Niger",
+        "Laos",
+        "Kosovo",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -73,7 +78,11 @@ def test_unknown_names_resolve_by_folded_name_or_ref() -> None:
 
 def test_user_alias_file_extends_the_table(tmp_path: Path) -> None:
     extra = tmp_path / "extra.csv"
-    extra.write_text("id,name,alias\nMC-GOV,Monaco Government,Monaco\nXM-DAC-22-2,Luxembourg Government,Lëtzebuerg\n")
+    extra.write_text(
+        "id,name,alias\n"
+        "MC-GOV,Monaco Government,Monaco\n"
+        "XM-DAC-22-2,Luxembourg Government,Lëtzebuerg\n"
+    )
     table = AliasTable.from_files(Path("loaders/data/organisation_aliases.csv"), extra)
     assert table.resolve("Monaco").id == "MC-GOV"
     assert table.resolve("Letzebuerg").id == "XM-DAC-22-2"
@@ -101,7 +110,9 @@ def _record(**fields: object) -> ProjectRecord:
 
 def test_offices_of_one_country_are_one_office_in_any_language() -> None:
     keys = {
-        resolve(_record(office=Office(name=name, agency=OrganisationRef(name="Lux-Development")))).office.key  # type: ignore[union-attr]
+        resolve(
+            _record(office=Office(name=name, agency=OrganisationRef(name="Lux-Development")))
+        ).office.key  # type: ignore[union-attr]
         for name in ("Bureau Mali", "Mali Office", "LuxDev's country office Mali")
     }
     assert keys == {"luxdev:ML"}
