@@ -20,8 +20,9 @@ load_app = typer.Typer(no_args_is_help=True, help="Load sources into the graph."
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(load_app, name="load")
 
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: never break a message across lines, so logs and grep see it whole.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def local_server(settings: Settings) -> LocalServer:
@@ -94,6 +95,9 @@ def load_luxdev(
     from loaders.luxdev import parse_file
     from loaders.pipeline import load_files
 
+    if url is not None and len(paths) > 1:
+        err.print("--url names one page's address: give it with a single PATH")
+        raise typer.Exit(2)
     db = connect(Settings())
     try:
         report = load_files(db, paths, lambda path: parse_file(path, url=url))

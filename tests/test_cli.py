@@ -1,0 +1,108 @@
+"""The aidgraph command, run as a user runs it, against the test Neo4j."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SAMPLES, graph_counts
+
+from graph.connection import Database, run_list
+from graph.settings import Settings
+
+DATA = Path(__file__).parent / "data" / "luxdev"
+
+
+def aidgraph(settings: Settings | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    if settings is not None:
+        env |= {
+            "NEO4J_URI": settings.uri,
+            "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+        }
+    return subprocess.run(
+        [sys.executable, "-m", "aidgraph", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def codes(db: Database) -> list[str]:
+    rows = db.read(lambda tx: run_list(tx, "MATCH (p:Project) RETURN p.code AS code ORDER BY code"))
+    return [row["code"] for row in rows]
+
+
+def test_a_broken_page_is_rejected_with_its_reason_and_the_others_load(
+    db: Database, neo4j_settings: Settings
+) -> None:
+    broken = DATA / "broken_no_title.fr.txt"
+    result = aidgraph(
+        neo4j_settings,
+        "load",
+        "luxdev",
+        str(SAMPLES / "MLI_801.fr.txt"),
+        str(broken),
+        str(SAMPLES / "BKF_026.en.txt"),
+    )
+    assert result.returncode == 1
+    assert f"rejected {broken}: no project title found" in result.stderr
+    assert "2 loaded, 1 rejected" in result.stdout
+    assert codes(db) == ["BKF/026", "MLI/801"]
+    # Nothing of the broken page was written: no project, no country Niger.
+    niger = db.read(lambda tx: run_list(tx, "MATCH (c:Country {iso2: 'NE'}) RETURN c"))
+    assert niger == []
+
+
+def test_loading_the_same_pages_twice_changes_nothing(
+    db: Database, neo4j_settings: Settings
+) -> None:
+    pages = [str(SAMPLES / "MLI_801.fr.txt"), str(SAMPLES / "BKF_026.en.txt")]
+    assert aidgraph(neo4j_settings, "load", "luxdev", *pages).returncode == 0
+    first = graph_counts(db)
+    second_run = aidgraph(neo4j_settings, "load", "luxdev", *pages)
+    assert second_run.returncode == 0
+    assert "2 loaded, 0 rejected" in second_run.stdout
+    assert graph_counts(db) == first
+
+
+def test_url_gives_the_code_of_a_page_without_one(db: Database, neo4j_settings: Settings) -> None:
+    page = DATA / "broken_no_code.en.txt"
+    result = aidgraph(neo4j_settings, "load", "luxdev", str(page))
+    assert result.returncode == 1
+    assert "no project code found" in result.stderr
+    url = "https://luxdev.lu/en/activities/project/TST/042"
+    result = aidgraph(neo4j_settings, "load", "luxdev", str(page), "--url", url)
+    assert result.returncode == 0, result.stderr
+    assert codes(db) == ["TST/042"]
+
+
+def test_url_with_several_pages_is_refused(neo4j_settings: Settings) -> None:
+    pages = [str(SAMPLES / "MLI_801.fr.txt"), str(SAMPLES / "BKF_026.en.txt")]
+    result = aidgraph(neo4j_settings, "load", "luxdev", *pages, "--url", "https://luxdev.lu/x")
+    assert result.returncode == 2
+    assert "--url names one page's address" in result.stderr
+
+
+def test_no_local_server_is_started_when_neo4j_uri_is_set(neo4j_settings: Settings) -> None:
+    result = aidgraph(neo4j_settings, "neo4j", "start")
+    assert result.returncode == 2
+    assert f"NEO4J_URI is set ({neo4j_settings.uri})" in result.stderr
+
+
+def test_an_unreachable_neo4j_is_a_clear_error() -> None:
+    settings = Settings(neo4j_uri="bolt://127.0.0.1:1")
+    result = aidgraph(settings, "load", "luxdev", str(SAMPLES / "MLI_801.fr.txt"))
+    assert result.returncode == 2
+    assert "Neo4j is not reachable at bolt://127.0.0.1:1" in result.stderr
+
+
+def test_the_password_is_never_printed(neo4j_settings: Settings) -> None:
+    settings = Settings(neo4j_uri="bolt://127.0.0.1:1")
+    result = aidgraph(settings, "load", "luxdev", str(SAMPLES / "MLI_801.fr.txt"))
+    secret = settings.neo4j_password.get_secret_value()
+    assert secret not in result.stdout + result.stderr
