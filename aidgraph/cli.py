@@ -64,7 +64,7 @@ def neo4j_status() -> None:
     if status.running:
         out.print(f"running at {status.uri} (pid {status.pid}, data {status.data_dir})")
         return
-    out.print(f"not running ({status.detail})")
+    out.print(status.detail)
     raise typer.Exit(3)
 
 

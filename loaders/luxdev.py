@@ -44,7 +44,8 @@ from loaders.luxdev_vocabulary import (
     OFFICE_WORDS,
     STATUS_SENTENCES,
 )
-from loaders.page_text import Line, fold, page_lines, word_count
+from loaders.names import fold_characters
+from loaders.page_text import Line, page_lines, word_count
 from loaders.page_values import (
     find_date,
     find_money,
@@ -176,7 +177,7 @@ _SPELLINGS = sorted(
 
 
 def _is_noise(text: str) -> bool:
-    folded = fold(text).strip()
+    folded = fold_characters(text).strip()
     return folded in NOISE_LINES or folded.startswith(NOISE_PREFIXES)
 
 
@@ -186,7 +187,7 @@ def _is_shaped(text: str) -> bool:
 
 
 def _match_label(text: str) -> _Label | None:
-    folded = fold(text).strip()
+    folded = fold_characters(text).strip()
     for spelling, label_field, language in _SPELLINGS:
         if folded.rstrip(" :") == spelling:
             return _Label(label_field, language, None)
@@ -224,7 +225,7 @@ def _status_sentence(text: str) -> ProjectStatus | None:
     """The status a sentence such as "Ce projet est clôturé depuis le ..." states."""
     if word_count(text) > 25:
         return None
-    folded = fold(text).strip()
+    folded = fold_characters(text).strip()
     return next((s for s, words in STATUS_SENTENCES if words.search(folded)), None)
 
 
@@ -247,7 +248,7 @@ def _read_header(lines: Sequence[Line]) -> _Header:
             continue
         if _match_label(text) or _status_sentence(text) or _is_shaped(text):
             break
-        if COOPERATION_PROGRAMME.fullmatch(fold(text)):
+        if COOPERATION_PROGRAMME.fullmatch(fold_characters(text)):
             break
         # The line after the code is the title even when it reads like a sentence.
         after_code = bool(content) and bool(_CODE_LINE.fullmatch(content[-1][1].text))
@@ -380,7 +381,7 @@ class _BodyReader:
 
     def _cooperation(self, text: str) -> bool:
         """A "PIC 3" line, maybe with its years ("PIC 3 (2017-2021)")."""
-        match = COOPERATION_PROGRAMME.fullmatch(fold(text))
+        match = COOPERATION_PROGRAMME.fullmatch(fold_characters(text))
         if match is None:
             return False
         years = parse_date_range(match["years"]) if match["years"].strip() else None
@@ -434,7 +435,7 @@ class _BodyReader:
     def _text(self, line: Line, following: Line | None) -> None:
         """A line of words, read as a value of the current label."""
         text = line.text
-        folded = fold(text).strip()
+        folded = fold_characters(text).strip()
         if folded in NO_VALUE:
             return
         if self.section == "country":
@@ -459,7 +460,7 @@ class _BodyReader:
     def _unlabelled(self, line: Line, following: Line | None) -> None:
         """A line of words with no label before it, placed by where it stands."""
         text = line.text
-        folded = fold(text)
+        folded = fold_characters(text)
         before_any_field = not (
             self.period or self.duration is not None or self.budget or self.contributions_open
             or self.videos or self.documents or self.sectors or self.cooperation_name
@@ -485,7 +486,7 @@ class _BodyReader:
             self.contributions.extend(_money_tokens(text))
 
     def _document(self, line: Line) -> None:
-        folded = fold(line.text)
+        folded = fold_characters(line.text)
         category = next((name for name, words in DOCUMENT_CATEGORIES if words.search(folded)), None)
         if category or line.link or line.kind in {"bullet", "heading"}:
             self.documents.append(Document(title=line.text, url=line.link, category=category))
@@ -508,7 +509,7 @@ def _money_tokens(text: str) -> list[str | Money]:
 
 def _donor_names(text: str) -> list[str]:
     name = text.strip(" -\u2013\u2014:;,|\u2022")
-    return [name] if name and fold(name) not in NO_VALUE else []
+    return [name] if name and fold_characters(name) not in NO_VALUE else []
 
 
 def _contributions(tokens: Sequence[str | Money]) -> tuple[Contribution, ...]:

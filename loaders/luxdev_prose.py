@@ -42,7 +42,8 @@ from loaders.luxdev_vocabulary import (
     RESULTS_WORDS,
     SIGNED,
 )
-from loaders.page_text import Line, fold, word_count
+from loaders.names import fold_characters
+from loaders.page_text import Line, word_count
 from loaders.page_values import find_date, find_money
 from loaders.records import Agreement, Component, Money, Programme
 
@@ -65,7 +66,7 @@ class _Block:
 
     @property
     def folded(self) -> str:
-        return fold(self.text).strip()
+        return fold_characters(self.text).strip()
 
     @property
     def introduces_list(self) -> bool:
@@ -115,7 +116,7 @@ def _clean_item(text: str) -> str:
     while previous != text:
         previous = text
         text = text.strip().rstrip(";,.").strip()
-        joiner = ITEM_JOINERS.search(fold(text))
+        joiner = ITEM_JOINERS.search(fold_characters(text))
         if joiner:
             text = text[: joiner.start()] + text[joiner.end() :]
     return text
@@ -131,7 +132,7 @@ def _introduces_components(block: _Block) -> bool:
 def _introduces_results(block: _Block) -> bool:
     if not block.items or not block.text:
         return False
-    last_sentence = fold(list(_sentences(block.text))[-1])
+    last_sentence = fold_characters(list(_sentences(block.text))[-1])
     is_heading = word_count(block.text) <= 5
     return bool(RESULTS_WORDS.search(last_sentence)) and (block.introduces_list or is_heading)
 
@@ -167,7 +168,7 @@ def _paragraph_sentences(blocks: Sequence[_Block]) -> Iterator[str]:
 def _position_and_title(blocks: Sequence[_Block]) -> tuple[int | None, str | None]:
     """The component this project implements, from a sentence naming project and programme."""
     for sentence in _paragraph_sentences(blocks):
-        folded = fold(sentence)
+        folded = fold_characters(sentence)
         if not (PROJECT_WORDS.search(folded) and PROGRAMME_WORDS.search(folded)):
             continue
         match = POSITION.search(folded)
@@ -181,7 +182,7 @@ def _budget_and_title(
     blocks: Sequence[_Block], project_budget: Money | None
 ) -> tuple[Money | None, str | None]:
     for sentence in _paragraph_sentences(blocks):
-        folded = fold(sentence)
+        folded = fold_characters(sentence)
         budget_word = BUDGET_WORD.search(folded)
         if not (budget_word and PROGRAMME_WORDS.search(folded)):
             continue
@@ -193,7 +194,7 @@ def _budget_and_title(
 
 def _quoted_name(sentence: str, start: int = 0) -> str | None:
     """A name quoted right after the word "programme": le programme « PARIS »."""
-    folded = fold(sentence)
+    folded = fold_characters(sentence)
     word = PROGRAMME_WORDS.search(folded, start)
     if word is None:
         return None
@@ -209,7 +210,7 @@ def _programme_title(sentence: str, start: int) -> str | None:
     quoted = _quoted_name(sentence, start)
     if quoted:
         return quoted
-    word = PROGRAMME_WORDS.search(fold(sentence), start)
+    word = PROGRAMME_WORDS.search(fold_characters(sentence), start)
     if word is None:
         return None
     clause = re.split(r"[.;:,]\s", sentence[word.start() :] + " ", maxsplit=1)[0].strip()
@@ -230,7 +231,7 @@ def _agreements(blocks: Sequence[_Block]) -> tuple[Agreement, ...]:
 
 
 def _agreement(sentence: str) -> Agreement | None:
-    folded = fold(sentence)
+    folded = fold_characters(sentence)
     signed = SIGNED.search(folded)
     if signed is None:
         return None

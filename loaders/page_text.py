@@ -49,35 +49,11 @@ class PageMeta:
 
 
 _SPACES = re.compile(r"\s+")
-# Typographic characters folded to their ASCII look-alikes, one for one.
-_FOLD_CHARS = str.maketrans(
-    {
-        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
-    }
-)  # fmt: skip
 
 
 def clean(text: str) -> str:
     """NFC-normalise ``text`` and collapse every run of white space to one space."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def fold(text: str) -> str:
-    """The matching form of ``text``: lower case, unaccented, ASCII punctuation.
-
-    The result has exactly the length of ``text``, character for character.
-    """
-    out = []
-    for char in text.translate(_FOLD_CHARS):
-        base = "".join(
-            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
-        )
-        lower = base.lower()
-        out.append(lower if len(lower) == 1 else char)
-    return "".join(out)
 
 
 def word_count(text: str) -> int:

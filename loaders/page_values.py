@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from loaders.page_text import fold
+from loaders.names import fold_characters
 from loaders.records import Money
 
 # ---------------------------------------------------------------------------- money
@@ -65,7 +65,7 @@ def _amount(number: str, multiplier: str | None) -> float:
 def find_money(text: str) -> list[MoneyMatch]:
     """Every amount written in ``text``, with its span in ``text``."""
     found = []
-    for match in _MONEY.finditer(fold(text)):
+    for match in _MONEY.finditer(fold_characters(text)):
         number = match["num1"] or match["num2"]
         multiplier = match["mult1"] or match["mult2"]
         currency = _CURRENCIES[(match["cur1"] or match["cur2"])]
@@ -161,12 +161,13 @@ def _dates(folded: str) -> Iterator[DateMatch]:
 
 def find_date(text: str, start: int = 0) -> DateMatch | None:
     """The first date written in ``text`` at or after offset ``start``."""
-    return next((d for d in _dates(fold(text)) if d.start >= start), None)
+    return next((d for d in _dates(fold_characters(text)) if d.start >= start), None)
 
 
 def parse_date(text: str) -> str | None:
     """The date ``text`` consists of: "14.04.2015", "23 mai 2013", "May 2013", "2017"."""
-    folded = re.sub(r"^(?:le|du|from|on|since|depuis)\s+", "", fold(text).strip().rstrip("."))
+    bare = fold_characters(text).strip().rstrip(".")
+    folded = re.sub(r"^(?:le|du|from|on|since|depuis)\s+", "", bare)
     dates = list(_dates(folded))
     return (
         dates[0].date if len(dates) == 1 and dates[0].end - dates[0].start == len(folded) else None
@@ -178,7 +179,7 @@ _RANGE_SEPARATOR = re.compile(r"\s*-\s*|\s+(?:au|a|to|until|till|jusqu'au)\s+")
 
 def parse_date_range(text: str) -> tuple[str, str] | None:
     """The period ``text`` consists of: "Mai 2013 - Avril 2015", "01.11.2019 - 31.10.2024"."""
-    folded = fold(text).strip().rstrip(".")
+    folded = fold_characters(text).strip().rstrip(".")
     for separator in _RANGE_SEPARATOR.finditer(folded):
         start = parse_date(folded[: separator.start()])
         end = parse_date(folded[separator.end() :])
@@ -192,7 +193,7 @@ _DURATION = re.compile(r"(\d{1,3})\s*(mois|months?|ans|annees|years?)(?:\s*\(.*\
 
 def parse_duration(text: str) -> int | None:
     """The number of months ``text`` states: "23 mois", "60 months", "3 years"."""
-    match = _DURATION.fullmatch(fold(text).strip())
+    match = _DURATION.fullmatch(fold_characters(text).strip())
     if not match:
         return None
     count = int(match.group(1))

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from loaders.luxdev import PageError, parse_file, parse_page
-from loaders.page_text import Line, fold, html_to_lines, is_html, text_to_lines
+from loaders.names import fold_characters
+from loaders.page_text import Line, html_to_lines, is_html, text_to_lines
 from loaders.page_values import (
     find_date,
     find_money,
@@ -833,8 +834,8 @@ def test_months_between(start: str, end: str, months: int | None) -> None:
 
 def test_fold_keeps_length_and_drops_case_accents_and_typography() -> None:
     text = "Période d’exécution – Évaluation\u00a0finale"
-    assert fold(text) == "periode d'execution - evaluation finale"
-    assert len(fold(text)) == len(text)
+    assert fold_characters(text) == "periode d'execution - evaluation finale"
+    assert len(fold_characters(text)) == len(text)
 
 
 def test_text_lines_mark_bullets_and_keep_indentation() -> None:
