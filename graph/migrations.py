@@ -13,6 +13,7 @@ from neo4j import ManagedTransaction
 from graph.connection import Database
 
 NODE_KEYS: dict[LiteralString, LiteralString] = {
+    "Activity": "code",
     "Project": "code",
     "Country": "iso2",
     "Organisation": "id",
@@ -24,6 +25,8 @@ NODE_KEYS: dict[LiteralString, LiteralString] = {
     "Document": "key",
     "Sector": "key",
     "Result": "key",
+    "Region": "key",
+    "Location": "key",
     "Agreement": "key",
 }
 """Each node label and the property that identifies its nodes."""

@@ -1,18 +1,26 @@
 """Idempotent writes of resolved project records, in batches.
 
-Each batch is one write transaction of a handful of ``UNWIND $rows`` statements, so a
-batch is written whole or not at all. Writing a project replaces the links it owns
-(countries, contributions, office, videos, documents, results, sectors, programme
-component, agreements): the last record loaded for a project states its links, and
-reloading the same record leaves the graph unchanged. Texts are kept per language
-(``title_fr``, ``title_en`` …), so the French and English pages of one project add up
-to one node with a title in each language.
+Each batch is one write transaction of a fixed list of ``UNWIND $rows`` statements, so
+a batch is written whole or not at all. Writing a project replaces the links it owns:
+the last record loaded for a project states its links, and reloading the same record
+leaves the graph unchanged. Texts are kept per language (``title_fr``, ``title_en`` …),
+so the French and English pages of one project add up to one node with a title in each.
+
+Ownership: every relationship a record writes lists the record's code in ``owners``.
+Rewriting a project first takes its code out of ``owners`` everywhere around it and
+deletes the relationships no record owns any more. Links that two activities both
+state (an IATI parent naming its child, the child naming its parent) are one
+relationship with two owners, so the final graph does not depend on load order.
+
+Activities that are referenced but not loaded (an IATI ``related-activity``) are
+``:Activity`` nodes; a loaded project is an ``:Activity:Project``.
 
 Every node and relationship written records ``source`` (file or URL) and ``loaded_at``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, LiteralString
@@ -20,7 +28,7 @@ from typing import Any, LiteralString
 from neo4j import ManagedTransaction
 
 from graph.connection import Database
-from loaders.records import Money, OrganisationRef, ProjectRecord
+from loaders.records import Contribution, Money, OrganisationRef, ProjectRecord
 
 PREFERRED_LANGUAGES = ["en", "fr"]
 """The language a text is shown in when the client asks for none and several exist."""
@@ -29,13 +37,20 @@ Row = dict[str, Any]
 
 
 def write_projects(db: Database, records: Sequence[ProjectRecord]) -> None:
-    """Write resolved ``records`` in one write transaction (all or nothing)."""
-    loaded_at = datetime.now(UTC)
+    """Write resolved ``records`` in one write transaction (all or nothing).
+
+    A batch must not hold two records of one project: its statements run row by row,
+    each over the whole batch.
+    """
+    codes = [record.code for record in records]
+    if len(set(codes)) != len(codes):
+        raise ValueError("a batch holds two records of one project")
     rows = [project_row(record) for record in records]
-    db.write(_write_rows, rows, loaded_at)
+    db.write(write_rows, rows, datetime.now(UTC))
 
 
-def _write_rows(tx: ManagedTransaction, rows: list[Row], loaded_at: datetime) -> None:
+def write_rows(tx: ManagedTransaction, rows: list[Row], loaded_at: datetime) -> None:
+    """Run every statement over ``rows`` in ``tx``."""
     for statement in STATEMENTS:
         tx.run(statement, rows=rows, loaded_at=loaded_at, preferred=PREFERRED_LANGUAGES).consume()
 
@@ -47,21 +62,46 @@ def project_row(record: ProjectRecord) -> Row:
     """The parameters of one project: plain maps and lists of the record's resolved values."""
     lang = record.language
     code = record.code
+    texts = _texts(lang, title=record.title, description=record.description)
+    for translation in record.translations:
+        texts |= _texts(
+            translation.language, title=translation.title, description=translation.description
+        )
     return {
         "code": code,
         "lang": lang,
+        "langs": list(dict.fromkeys([lang, *(t.language for t in record.translations)])),
         "source": record.source,
         "props": {
             "status": record.status,
             "closed_on": record.closed_on,
             "start_date": record.start_date,
             "end_date": record.end_date,
+            "planned_start": record.planned_start,
+            "actual_start": record.actual_start,
+            "planned_end": record.planned_end,
+            "actual_end": record.actual_end,
             "duration_months": record.duration_months,
+            "hierarchy": record.hierarchy,
+            "default_currency": record.default_currency,
             "url": record.url,
+            "transactions": _transactions_json(record),
             **_money("budget", record.budget),
         },
-        "texts": _texts(lang, title=record.title, description=record.description),
-        "countries": [{"iso2": country.iso2, "name": country.name} for country in record.countries],
+        "texts": texts,
+        "countries": [
+            {"iso2": c.iso2, "name": c.name, "percentage": c.percentage} for c in record.countries
+        ],
+        "regions": [
+            {
+                "key": f"{r.vocabulary}:{r.code}",
+                "code": r.code,
+                "vocabulary": r.vocabulary,
+                "name": r.name,
+                "percentage": r.percentage,
+            }
+            for r in record.regions
+        ],
         "office": None
         if record.office is None
         else {
@@ -70,11 +110,15 @@ def project_row(record: ProjectRecord) -> Row:
             "agency": _organisation(record.office.agency),
         },
         "contributions": [
-            {"donor": _organisation(c.donor), "position": position, **_money("amount", c.amount)}
-            for position, c in enumerate(record.contributions, start=1)
+            _contribution(c, position) for position, c in enumerate(record.contributions, 1)
         ],
-        "partners": [_organisation(agency) for agency in record.partner_agencies],
+        "participants": [
+            {"org": _organisation(p.organisation), "role": p.role} for p in record.participants
+        ],
         "programme": _programme_row(record),
+        "parents": [r.ref for r in record.related_activities if r.type == 1],
+        "children": [r.ref for r in record.related_activities if r.type == 2],
+        "related": [{"ref": r.ref, "type": r.type} for r in record.related_activities],
         "pic": None
         if record.cooperation_programme is None
         else {
@@ -88,6 +132,7 @@ def project_row(record: ProjectRecord) -> Row:
                 "key": _required(sector.key, "sector key"),
                 "code": sector.code,
                 "vocabulary": sector.vocabulary,
+                "percentage": sector.percentage,
                 "texts": _texts(lang, name=sector.name),
             }
             for sector in record.sectors
@@ -95,8 +140,8 @@ def project_row(record: ProjectRecord) -> Row:
         "videos": [
             {
                 "key": video.url or f"{code}#video-{position}",
-                "url": video.url,
                 "position": position,
+                "props": {"url": video.url},
                 "texts": _texts(lang, title=video.title, description=video.description),
             }
             for position, video in enumerate(record.videos, start=1)
@@ -104,9 +149,8 @@ def project_row(record: ProjectRecord) -> Row:
         "documents": [
             {
                 "key": document.url or f"{code}#document-{position}",
-                "url": document.url,
-                "category": document.category,
                 "position": position,
+                "props": {"url": document.url, "category": document.category},
                 "texts": _texts(lang, title=document.title),
             }
             for position, document in enumerate(record.documents, start=1)
@@ -115,6 +159,7 @@ def project_row(record: ProjectRecord) -> Row:
             {
                 "key": f"{code}#result-{position}",
                 "position": position,
+                "props": {},
                 "texts": _texts(lang, title=text),
             }
             for position, text in enumerate(record.results, start=1)
@@ -123,10 +168,22 @@ def project_row(record: ProjectRecord) -> Row:
             {
                 "key": f"{code}#agreement-{position}",
                 "position": position,
-                "signed_on": agreement.signed_on,
+                "props": {"signed_on": agreement.signed_on},
                 "texts": _texts(lang, title=agreement.title),
             }
             for position, agreement in enumerate(record.agreements, start=1)
+        ],
+        "locations": [
+            {
+                "key": f"{code}#location-{position}",
+                "position": position,
+                "props": {
+                    "name": location.name,
+                    "latitude": location.latitude,
+                    "longitude": location.longitude,
+                },
+            }
+            for position, location in enumerate(record.locations, start=1)
         ],
     }
 
@@ -157,6 +214,34 @@ def _programme_row(record: ProjectRecord) -> Row | None:
     }
 
 
+def _contribution(contribution: Contribution, position: int) -> Row:
+    def amount(money: Money | None) -> float | None:
+        return None if money is None else money.amount
+
+    return {
+        "donor": _organisation(contribution.donor),
+        "props": {
+            "position": position,
+            "currency": contribution.currency,
+            "amount": amount(contribution.amount),
+            "committed": amount(contribution.committed),
+            "disbursed": amount(contribution.disbursed),
+            "spent": amount(contribution.spent),
+        },
+    }
+
+
+def _transactions_json(record: ProjectRecord) -> str | None:
+    """The raw transactions, as one JSON property: kept for audit, summarised on links."""
+    if not record.transactions:
+        return None
+    return json.dumps(
+        [t.model_dump(mode="json", exclude_none=True) for t in record.transactions],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 def _texts(lang: str, **fields: str | None) -> dict[str, str]:
     """``{"title_fr": …}`` for each field that has a value."""
     return {f"{field}_{lang}": value for field, value in fields.items() if value is not None}
@@ -183,34 +268,18 @@ def _required(value: str | None, what: str) -> str:
     return value
 
 
-# --- Cypher ---------------------------------------------------------------------------
+# --- Cypher fragments -----------------------------------------------------------------
 
 
-# After new texts are set on node `n`, the unsuffixed property shows the preferred
-# language's text, and the languages seen are listed.
 def _localised(var: LiteralString, *fields: LiteralString) -> LiteralString:
+    """SET items making each unsuffixed ``field`` the text in the preferred language."""
     parts: list[LiteralString] = []
     for field in fields:
         parts.append(
-            var
-            + "."
-            + field
-            + " = coalesce(head([l IN $preferred + "
-            + var
-            + ".languages WHERE "
-            + var
-            + "['"
-            + field
-            + "_' + l] IS NOT NULL | "
-            + var
-            + "['"
-            + field
-            + "_' + l]]), "
-            + var
-            + "."
-            + field
-            + ")"
-        )
+            var + "." + field + " = coalesce(head([l IN $preferred + " + var + ".languages WHERE "
+            + var + "['" + field + "_' + l] IS NOT NULL | " + var + "['" + field + "_' + l]]), "
+            + var + "." + field + ")"
+        )  # fmt: skip
     return ", ".join(parts)
 
 
@@ -218,86 +287,42 @@ def _stamp(var: LiteralString) -> LiteralString:
     return var + ".source = row.source, " + var + ".loaded_at = $loaded_at"
 
 
-def _add_language(var: LiteralString) -> LiteralString:
+def _add_languages(var: LiteralString) -> LiteralString:
     return (
-        var
-        + ".languages = CASE WHEN row.lang IN coalesce("
-        + var
-        + ".languages, []) THEN "
-        + var
-        + ".languages ELSE coalesce("
-        + var
-        + ".languages, []) + row.lang END"
+        var + ".languages = coalesce(" + var + ".languages, []) + [l IN row.langs WHERE NOT l IN "
+        "coalesce(" + var + ".languages, [])]"
     )
 
 
 def _texts_of(var: LiteralString, item: LiteralString, *fields: LiteralString) -> LiteralString:
     """SET clauses giving node ``var`` the texts in ``item.texts`` and their defaults."""
     return (
-        "SET "
-        + var
-        + " += "
-        + item
-        + ".texts, "
-        + _add_language(var)
-        + ", "
-        + _stamp(var)
-        + " SET "
-        + _localised(var, *fields)
-    )
+        "SET " + var + " += " + item + ".texts, " + _add_languages(var) + ", " + _stamp(var)
+        + " SET " + _localised(var, *fields)
+    )  # fmt: skip
 
 
 def _searchable(var: LiteralString) -> LiteralString:
     """Titles and descriptions in every language, as lists the full-text index covers."""
     return (
-        "SET "
-        + var
-        + ".search_titles = [l IN "
-        + var
-        + ".languages WHERE "
-        + var
-        + "['title_' + l] IS NOT NULL | "
-        + var
-        + "['title_' + l]], "
-        + var
-        + ".search_descriptions = [l IN "
-        + var
-        + ".languages WHERE "
-        + var
-        + "['description_' + l] IS NOT NULL | "
-        + var
-        + "['description_' + l]]"
+        "SET " + var + ".search_titles = [l IN " + var + ".languages WHERE " + var
+        + "['title_' + l] IS NOT NULL | " + var + "['title_' + l]], "
+        + var + ".search_descriptions = [l IN " + var + ".languages WHERE " + var
+        + "['description_' + l] IS NOT NULL | " + var + "['description_' + l]]"
+    )  # fmt: skip
+
+
+# The properties of a relationship the current row owns alone.
+_OWNED: LiteralString = "owners: [row.code], source: row.source, loaded_at: $loaded_at"
+
+
+def _share(rel: LiteralString) -> LiteralString:
+    """SET items adding the current row to the owners of a MERGEd relationship."""
+    return (
+        rel + ".owners = coalesce(" + rel + ".owners, []) + [o IN [row.code] WHERE NOT o IN "
+        "coalesce(" + rel + ".owners, [])], " + _stamp(rel)
     )
 
-
-_PROJECT: LiteralString = (
-    "UNWIND $rows AS row "
-    "MERGE (p:Project {code: row.code}) "
-    "SET p += row.props, " + _add_language("p") + ", " + _stamp("p") + ", "
-    "p.sources = CASE WHEN row.source IN coalesce(p.sources, []) THEN p.sources "
-    "ELSE coalesce(p.sources, []) + row.source END "
-    "SET p += row.texts "
-    "SET " + _localised("p", "title", "description") + " " + _searchable("p")
-)
-
-_UNLINK: LiteralString = (
-    "UNWIND $rows AS row "
-    "MATCH (p:Project {code: row.code}) "
-    "CALL (p) { "
-    "  OPTIONAL MATCH (p)-[r:IN_COUNTRY|HAS_VIDEO|HAS_DOCUMENT|HAS_RESULT|HAS_AGREEMENT"
-    "|IN_SECTOR|IMPLEMENTS|UNDER]->() DELETE r } "
-    "CALL (p) { "
-    "  OPTIONAL MATCH (p)<-[r:CONTRIBUTES_TO|EXECUTES|MANAGES]-() DELETE r }"
-)
-
-_COUNTRIES: LiteralString = (
-    "UNWIND $rows AS row "
-    "MATCH (p:Project {code: row.code}) "
-    "UNWIND row.countries AS c "
-    "MERGE (k:Country {iso2: c.iso2}) "
-    "SET k.name = c.name, " + _stamp("k") + " "
-    "CREATE (p)-[:IN_COUNTRY {source: row.source, loaded_at: $loaded_at}]->(k)"
-)
 
 _ORGANISATION: LiteralString = (
     "MERGE (o:Organisation {id: org.id}) "
@@ -306,75 +331,130 @@ _ORGANISATION: LiteralString = (
     "ELSE coalesce(o.aliases, []) + org.alias END "
 )
 
-_CONTRIBUTIONS: LiteralString = (
+_EACH_PROJECT: LiteralString = "UNWIND $rows AS row MATCH (p:Project {code: row.code}) "
+
+# --- Cypher statements ----------------------------------------------------------------
+
+_PROJECT: LiteralString = (
     "UNWIND $rows AS row "
-    "MATCH (p:Project {code: row.code}) "
-    "UNWIND row.contributions AS c "
-    "WITH row, p, c, c.donor AS org " + _ORGANISATION + "SET o:Donor "
-    "CREATE (o)-[:CONTRIBUTES_TO {amount: c.amount_amount, currency: c.amount_currency, "
-    "position: c.position, source: row.source, loaded_at: $loaded_at}]->(p)"
+    "MERGE (p:Activity {code: row.code}) SET p:Project "
+    "SET p += row.props, " + _add_languages("p") + ", " + _stamp("p") + ", "
+    "p.sources = CASE WHEN row.source IN coalesce(p.sources, []) THEN p.sources "
+    "ELSE coalesce(p.sources, []) + row.source END "
+    "SET p += row.texts "
+    "SET " + _localised("p", "title", "description") + " " + _searchable("p")
 )
 
-_PARTNERS: LiteralString = (
+# Take the project out of the owners of every relationship around it and around the
+# nodes keyed under its code, and delete those left without an owner.
+_UNLINK: LiteralString = (
     "UNWIND $rows AS row "
     "MATCH (p:Project {code: row.code}) "
-    "UNWIND row.partners AS org " + _ORGANISATION + "SET o:Agency "
-    "CREATE (o)-[:EXECUTES {role: 'partner', source: row.source, loaded_at: $loaded_at}]->(p)"
+    "CALL (p, row) { "
+    "  MATCH (p)-[r]-() WHERE row.code IN r.owners RETURN r "
+    "  UNION "
+    "  MATCH (n:Component) WHERE n.key STARTS WITH row.code + '#' "
+    "  MATCH (n)-[r]-() WHERE row.code IN r.owners RETURN r } "
+    "SET r.owners = [o IN r.owners WHERE o <> row.code] "
+    "WITH r WHERE size(r.owners) = 0 DELETE r"
+)
+
+_COUNTRIES: LiteralString = (
+    _EACH_PROJECT + "UNWIND row.countries AS c "
+    "MERGE (k:Country {iso2: c.iso2}) "
+    "SET k.name = c.name, " + _stamp("k") + " "
+    "CREATE (p)-[:IN_COUNTRY {percentage: c.percentage, " + _OWNED + "}]->(k)"
+)
+
+_REGIONS: LiteralString = (
+    _EACH_PROJECT + "UNWIND row.regions AS g "
+    "MERGE (k:Region {key: g.key}) "
+    "SET k.code = g.code, k.vocabulary = g.vocabulary, k.name = coalesce(g.name, k.name), "
+    + _stamp("k") + " "
+    "CREATE (p)-[:IN_REGION {percentage: g.percentage, " + _OWNED + "}]->(k)"
+)
+
+_CONTRIBUTIONS: LiteralString = (
+    _EACH_PROJECT + "UNWIND row.contributions AS c "
+    "WITH row, p, c, c.donor AS org " + _ORGANISATION + "SET o:Donor "
+    "CREATE (o)-[r:CONTRIBUTES_TO {" + _OWNED + "}]->(p) SET r += c.props"
+)
+
+_PARTICIPANTS: LiteralString = (
+    _EACH_PROJECT + "UNWIND row.participants AS pt "
+    "WITH row, p, pt, pt.org AS org " + _ORGANISATION + " "
+    "FOREACH (_ IN CASE WHEN pt.role <> 'reporting' THEN [1] ELSE [] END | SET o:Agency) "
+    "CREATE (o)-[:PARTICIPATES_IN {role: pt.role, " + _OWNED + "}]->(p)"
 )
 
 _OFFICE: LiteralString = (
-    "UNWIND $rows AS row "
-    "WITH row WHERE row.office IS NOT NULL "
-    "MATCH (p:Project {code: row.code}) "
+    _EACH_PROJECT + "WITH row, p WHERE row.office IS NOT NULL "
     "WITH row, p, row.office AS office, row.office.agency AS org " + _ORGANISATION + "SET o:Agency "
     "MERGE (f:Office {key: office.key}) " + _texts_of("f", "office", "name") + " "
     "MERGE (o)-[h:HAS_OFFICE]->(f) SET " + _stamp("h") + " "
-    "CREATE (f)-[:MANAGES {source: row.source, loaded_at: $loaded_at}]->(p) "
-    "CREATE (o)-[:EXECUTES {role: 'lead', source: row.source, loaded_at: $loaded_at}]->(p)"
+    "CREATE (f)-[:MANAGES {" + _OWNED + "}]->(p) "
+    "CREATE (o)-[:PARTICIPATES_IN {role: 'implementing', " + _OWNED + "}]->(p)"
 )
 
 _PROGRAMME: LiteralString = (
-    "UNWIND $rows AS row "
-    "WITH row WHERE row.programme IS NOT NULL "
-    "MATCH (p:Project {code: row.code}) "
-    "WITH row, p, row.programme AS prog "
+    _EACH_PROJECT + "WITH row, p, row.programme AS prog WHERE prog IS NOT NULL "
     "MERGE (g:Programme {key: prog.key}) SET g += prog.props "
-    + _texts_of("g", "prog", "title")
-    + " "
+    + _texts_of("g", "prog", "title") + " "
     "WITH row, p, prog, g "
     "CALL (row, prog, g) { "
     "  UNWIND prog.components AS c "
     "  MERGE (k:Component {key: c.key}) " + _texts_of("k", "c", "title") + " "
-    "  MERGE (k)-[r:PART_OF]->(g) SET r.position = c.position, " + _stamp("r") + " } "
-    "CALL (prog, g) { "
-    "  MATCH (k:Component)-[:PART_OF]->(g) "
-    "  WHERE size(prog.components) > 0 AND NOT k.key IN [c IN prog.components | c.key] "
-    "  DETACH DELETE k } "
+    "  MERGE (k)-[r:PART_OF]->(g) SET r.position = c.position, " + _share("r") + " } "
     "WITH row, p, prog, g WHERE prog.project_component IS NOT NULL "
     "MERGE (k:Component {key: prog.project_component.key}) SET " + _stamp("k") + " "
     "MERGE (k)-[r:PART_OF]->(g) SET r.position = prog.project_component.position, "
-    + _stamp("r")
-    + " "
-    "CREATE (p)-[:IMPLEMENTS {source: row.source, loaded_at: $loaded_at}]->(k)"
+    + _share("r") + " "
+    "CREATE (p)-[:IMPLEMENTS {" + _OWNED + "}]->(k)"
+)
+
+# IATI hierarchy: a parent activity is a programme whose children are its components,
+# whichever side states the link. The parent's list of children gives the positions.
+_PARENTS: LiteralString = (
+    _EACH_PROJECT + "UNWIND row.parents AS parent "
+    "MERGE (a:Activity {code: parent}) "
+    "MERGE (g:Programme {key: parent}) SET " + _stamp("g") + " "
+    "MERGE (g)-[d:DESCRIBED_BY]->(a) SET " + _stamp("d") + " "
+    "MERGE (k:Component {key: parent + '#' + row.code}) SET " + _stamp("k") + " "
+    "MERGE (k)-[r:PART_OF]->(g) SET " + _share("r") + " "
+    "MERGE (p)-[i:IMPLEMENTS]->(k) SET " + _share("i")
+)
+
+_CHILDREN: LiteralString = (
+    _EACH_PROJECT + "WITH row, p WHERE size(row.children) > 0 "
+    "MERGE (g:Programme {key: row.code}) SET " + _stamp("g") + " "
+    "MERGE (g)-[d:DESCRIBED_BY]->(p) SET " + _stamp("d") + " "
+    "WITH row, g "
+    "UNWIND range(0, size(row.children) - 1) AS i "
+    "WITH row, g, row.children[i] AS child, i + 1 AS position "
+    "MERGE (a:Activity {code: child}) "
+    "MERGE (k:Component {key: row.code + '#' + child}) SET " + _stamp("k") + " "
+    "MERGE (k)-[r:PART_OF]->(g) SET r.position = position, " + _share("r") + " "
+    "MERGE (a)-[i:IMPLEMENTS]->(k) SET " + _share("i")
+)
+
+_RELATED: LiteralString = (
+    _EACH_PROJECT + "UNWIND row.related AS rel "
+    "MERGE (a:Activity {code: rel.ref}) "
+    "CREATE (p)-[:RELATED_ACTIVITY {type: rel.type, " + _OWNED + "}]->(a)"
 )
 
 _PIC: LiteralString = (
-    "UNWIND $rows AS row "
-    "WITH row WHERE row.pic IS NOT NULL "
-    "MATCH (p:Project {code: row.code}) "
+    _EACH_PROJECT + "WITH row, p WHERE row.pic IS NOT NULL "
     "MERGE (c:CooperationProgramme {key: row.pic.key}) "
     "SET c.name = row.pic.name, c.start = row.pic.start, c.end = row.pic.end, " + _stamp("c") + " "
-    "CREATE (p)-[:UNDER {source: row.source, loaded_at: $loaded_at}]->(c)"
+    "CREATE (p)-[:UNDER {" + _OWNED + "}]->(c)"
 )
 
 _SECTORS: LiteralString = (
-    "UNWIND $rows AS row "
-    "MATCH (p:Project {code: row.code}) "
-    "UNWIND row.sectors AS s "
+    _EACH_PROJECT + "UNWIND row.sectors AS s "
     "MERGE (n:Sector {key: s.key}) SET n.code = s.code, n.vocabulary = s.vocabulary "
-    + _texts_of("n", "s", "name")
-    + " "
-    "CREATE (p)-[:IN_SECTOR {source: row.source, loaded_at: $loaded_at}]->(n)"
+    + _texts_of("n", "s", "name") + " "
+    "CREATE (p)-[:IN_SECTOR {percentage: s.percentage, " + _OWNED + "}]->(n)"
 )
 
 
@@ -382,63 +462,61 @@ def _owned(
     label: LiteralString,
     rel: LiteralString,
     items: LiteralString,
-    props: LiteralString,
     *fields: LiteralString,
     extra: LiteralString = "",
 ) -> LiteralString:
-    """Nodes a project owns, in order: merged by key, linked with their position."""
+    """Nodes a project lists in order: merged by key, linked with their position."""
+    texts: LiteralString = _texts_of("n", "item", *fields) if fields else "SET " + _stamp("n")
     return (
-        "UNWIND $rows AS row "
-        "MATCH (p:Project {code: row.code}) "
-        "UNWIND row." + items + " AS item "
+        _EACH_PROJECT + "UNWIND row." + items + " AS item "
         "MERGE (n:" + label + " {key: item.key}) "
-        "SET n += " + props + " " + _texts_of("n", "item", *fields) + " " + extra + " "
-        "CREATE (p)-[:" + rel + " {position: item.position, source: row.source, "
-        "loaded_at: $loaded_at}]->(n)"
+        "SET n += item.props " + texts + " " + extra + " "
+        "CREATE (p)-[:" + rel + " {position: item.position, " + _OWNED + "}]->(n)"
     )
 
 
-_VIDEOS = _owned(
-    "Video",
-    "HAS_VIDEO",
-    "videos",
-    "{url: item.url}",
-    "title",
-    "description",
-    extra=_searchable("n"),
-)
-_DOCUMENTS = _owned(
-    "Document", "HAS_DOCUMENT", "documents", "{url: item.url, category: item.category}", "title"
-)
-_RESULTS = _owned("Result", "HAS_RESULT", "results", "{}", "title")
-_AGREEMENTS = _owned(
-    "Agreement", "HAS_AGREEMENT", "agreements", "{signed_on: item.signed_on}", "title"
+_VIDEOS = _owned("Video", "HAS_VIDEO", "videos", "title", "description", extra=_searchable("n"))
+_DOCUMENTS = _owned("Document", "HAS_DOCUMENT", "documents", "title")
+_RESULTS = _owned("Result", "HAS_RESULT", "results", "title")
+_AGREEMENTS = _owned("Agreement", "HAS_AGREEMENT", "agreements", "title")
+_LOCATIONS = _owned(
+    "Location",
+    "HAS_LOCATION",
+    "locations",
+    extra="SET n.point = CASE WHEN n.latitude IS NULL OR n.longitude IS NULL THEN null "
+    "ELSE point({latitude: n.latitude, longitude: n.longitude}) END",
 )
 
-# Videos, documents, results and agreements keyed by the project's code belong to it
-# alone; once unlinked by a newer record of the project, they are removed.
+# Nodes keyed under a project's code belong to it alone; once nothing links them, they go.
+# One branch per label, so that each prefix search uses that label's key index.
 _ORPHANS: LiteralString = (
-    "UNWIND $rows AS row "
-    "MATCH (n:Video|Document|Result|Agreement) "
-    "WHERE n.key STARTS WITH row.code + '#' "
-    "AND NOT (n)<-[:HAS_VIDEO|HAS_DOCUMENT|HAS_RESULT|HAS_AGREEMENT]-() "
-    "DETACH DELETE n"
+    "UNWIND $rows AS row CALL (row) { "
+    + " UNION ".join(
+        "MATCH (n:" + label + ") WHERE n.key STARTS WITH row.code + '#' RETURN n"
+        for label in ("Video", "Document", "Result", "Agreement", "Location", "Component")
+    )
+    + " } WITH n WHERE NOT (n)--() DELETE n"
 )
 
 STATEMENTS: list[LiteralString] = [
     _PROJECT,
     _UNLINK,
     _COUNTRIES,
+    _REGIONS,
     _CONTRIBUTIONS,
-    _PARTNERS,
+    _PARTICIPANTS,
     _OFFICE,
     _PROGRAMME,
+    _PARENTS,
+    _CHILDREN,
+    _RELATED,
     _PIC,
     _SECTORS,
     _VIDEOS,
     _DOCUMENTS,
     _RESULTS,
     _AGREEMENTS,
+    _LOCATIONS,
     _ORPHANS,
 ]
 """The statements of one batch, in order: the project, then its links."""

@@ -56,13 +56,25 @@ class Link(Enum):
         "MATCH (:Project {code: key})<-[r:CONTRIBUTES_TO]-(n:Organisation)",
         "r.position, n.name",
     )
-    PROJECT_AGENCIES = (
-        "MATCH (:Project {code: key})<-[r:EXECUTES]-(n:Organisation)",
+    PROJECT_PARTICIPANTS = (
+        "MATCH (:Project {code: key})<-[r:PARTICIPATES_IN]-(n:Organisation)",
         "r.role, n.name",
+    )
+    PROJECT_REGIONS = (
+        "MATCH (:Project {code: key})-[r:IN_REGION]->(n:Region)",
+        "n.key",
+    )
+    PROJECT_LOCATIONS = (
+        "MATCH (:Project {code: key})-[r:HAS_LOCATION]->(n:Location)",
+        "r.position",
+    )
+    PROJECT_RELATED = (
+        "MATCH (:Project {code: key})-[r:RELATED_ACTIVITY]->(n:Activity)",
+        "r.type, n.code",
     )
     PROJECT_COMPONENT = (
         "MATCH (:Project {code: key})-[:IMPLEMENTS]->(n:Component)-[r:PART_OF]->(:Programme)",
-        "r.position",
+        "r.position, n.key",
     )
     PROJECT_PROGRAMME = (
         "MATCH (:Project {code: key})-[:IMPLEMENTS]->(:Component)-[:PART_OF]->(n:Programme) "
@@ -101,8 +113,9 @@ class Link(Enum):
         "MATCH (:Organisation {id: key})-[:CONTRIBUTES_TO]->(n:Project) WITH DISTINCT n, null AS r",
         "n.code",
     )
-    AGENCY_PROJECTS = (
-        "MATCH (:Organisation {id: key})-[:EXECUTES]->(n:Project) WITH DISTINCT n, null AS r",
+    ORGANISATION_PARTICIPATIONS = (
+        "MATCH (:Organisation {id: key})-[:PARTICIPATES_IN]->(n:Project) "
+        "WITH DISTINCT n, null AS r",
         "n.code",
     )
     AGENCY_OFFICES = (
@@ -120,6 +133,10 @@ class Link(Enum):
     PROGRAMME_COMPONENTS = (
         "MATCH (:Programme {key: key})<-[r:PART_OF]-(n:Component)",
         "r.position",
+    )
+    PROGRAMME_PROJECT = (
+        "MATCH (:Programme {key: key})-[r:DESCRIBED_BY]->(n:Project)",
+        "n.code",
     )
     COMPONENT_PROGRAMME = (
         "MATCH (:Component {key: key})-[r:PART_OF]->(n:Programme)",

@@ -62,6 +62,7 @@ from loaders.records import (
     Money,
     Office,
     OrganisationRef,
+    Participation,
     ProjectRecord,
     ProjectStatus,
     Sector,
@@ -131,7 +132,10 @@ def parse_page(content: str, source: str, url: str | None = None) -> ProjectReco
         countries=tuple(CountryRef(name=name) for name in _unique(body.countries)),
         office=office,
         contributions=_contributions(body.contributions),
-        partner_agencies=tuple(OrganisationRef(name=name) for name in _unique(body.partners)),
+        participants=tuple(
+            Participation(organisation=OrganisationRef(name=name), role="partner")
+            for name in _unique(body.partners)
+        ),
         programme=prose.programme,
         cooperation_programme=body.cooperation_programme(),
         sectors=tuple(Sector(name=name) for name in _unique(body.sectors)),

@@ -3,7 +3,11 @@
 A record describes one project as one source saw it, in one language. Texts that
 depend on the page's language (titles, descriptions, result statements) are plain
 strings here; the record's ``language`` says which language they are in, and the
-graph keeps one value per language.
+graph keeps one value per language. A source that states the project's title and
+description in other languages too (IATI narratives) adds them as ``translations``.
+
+This model is also the JSON Lines bulk format (``loaders/jsonl.py``): one record, as
+JSON, per line.
 
 Dates are ISO 8601 strings at the precision the source gave: ``"2013"``,
 ``"2013-05"`` or ``"2013-05-23"``.
@@ -13,13 +17,22 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 """An ISO 8601 date at year, month or day precision."""
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 """An ISO 639-1 language code, lower case."""
+
+Percentage = Annotated[float, Field(ge=0, le=100)]
+
+ParticipationRole = Literal["implementing", "extending", "accountable", "reporting", "partner"]
+"""How an organisation takes part in a project other than by funding it (IATI
+OrganisationRole names; ``partner`` is a LuxDev partner execution agency)."""
+
+RelatedActivityType = Literal[1, 2, 3, 4, 5]
+"""IATI RelatedActivityType: 1 parent, 2 child, 3 sibling, 4 co-funded, 5 third party."""
 
 ProjectStatus = Literal[
     "pipeline", "implementation", "finalisation", "closed", "cancelled", "suspended"
@@ -39,10 +52,23 @@ class Money(Record):
 
 
 class CountryRef(Record):
-    """A country as the source named it; ``iso2`` is filled in when it is known."""
+    """A country as the source named it; ``iso2`` is filled in when it is known.
+
+    ``percentage`` is the share of the project that goes to this country, when stated.
+    """
 
     name: str
     iso2: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    percentage: Percentage | None = None
+
+
+class RegionRef(Record):
+    """A recipient region: a code in a vocabulary (IATI RegionVocabulary, 1 = OECD DAC)."""
+
+    code: str
+    vocabulary: str = "1"
+    name: str | None = None
+    percentage: Percentage | None = None
 
 
 class OrganisationRef(Record):
@@ -59,10 +85,74 @@ class OrganisationRef(Record):
 
 
 class Contribution(Record):
-    """A donor's contribution to the project; ``amount`` is None when the source gave none."""
+    """A donor's contribution to the project, in one currency.
+
+    ``amount`` is what the source states as the contribution; sources with financial
+    transactions (IATI) also give their totals by kind. Every amount of one
+    contribution is in the same currency.
+    """
 
     donor: OrganisationRef
     amount: Money | None = None
+    committed: Money | None = None
+    disbursed: Money | None = None
+    spent: Money | None = None
+
+    @model_validator(mode="after")
+    def _one_currency(self) -> Contribution:
+        currencies = {
+            m.currency for m in (self.amount, self.committed, self.disbursed, self.spent) if m
+        }
+        if len(currencies) > 1:
+            raise ValueError(f"a contribution is in one currency, not {sorted(currencies)}")
+        return self
+
+    @property
+    def currency(self) -> str | None:
+        for money in (self.amount, self.committed, self.disbursed, self.spent):
+            if money is not None:
+                return money.currency
+        return None
+
+
+class Participation(Record):
+    """An organisation's part in the project other than funding it."""
+
+    organisation: OrganisationRef
+    role: ParticipationRole
+
+
+class Transaction(Record):
+    """One financial transaction as the source reported it (IATI TransactionType code)."""
+
+    type: str
+    value: Money
+    date: PartialDate | None = None
+    provider: OrganisationRef | None = None
+    receiver: OrganisationRef | None = None
+
+
+class RelatedActivity(Record):
+    """A link to another activity by its identifier."""
+
+    ref: str
+    type: RelatedActivityType
+
+
+class Location(Record):
+    """A named place and, when known, its point (WGS 84)."""
+
+    name: str | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
+class Translation(Record):
+    """The project's title and description in another language."""
+
+    language: Language
+    title: str | None = None
+    description: str | None = None
 
 
 class Office(Record):
@@ -132,6 +222,7 @@ class Sector(Record):
     name: str
     code: str | None = None
     vocabulary: str | None = None
+    percentage: Percentage | None = None
     key: str | None = None
 
 
@@ -143,23 +234,38 @@ class Agreement(Record):
 
 
 class ProjectRecord(Record):
-    """One project, as one source saw it, in one language."""
+    """One project, as one source saw it, in one language.
+
+    ``start_date``/``end_date`` are the dates to show (actual where known, else
+    planned); the four IATI activity dates are kept as they were reported.
+    """
 
     code: str
     language: Language
     source: str
     title: str
     description: str | None = None
+    translations: tuple[Translation, ...] = ()
     status: ProjectStatus | None = None
     closed_on: PartialDate | None = None
     start_date: PartialDate | None = None
     end_date: PartialDate | None = None
+    planned_start: PartialDate | None = None
+    actual_start: PartialDate | None = None
+    planned_end: PartialDate | None = None
+    actual_end: PartialDate | None = None
     duration_months: Annotated[int, Field(ge=0)] | None = None
+    hierarchy: int | None = None
+    default_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
     budget: Money | None = None
     countries: tuple[CountryRef, ...] = ()
+    regions: tuple[RegionRef, ...] = ()
     office: Office | None = None
     contributions: tuple[Contribution, ...] = ()
-    partner_agencies: tuple[OrganisationRef, ...] = ()
+    participants: tuple[Participation, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
+    related_activities: tuple[RelatedActivity, ...] = ()
+    locations: tuple[Location, ...] = ()
     programme: Programme | None = None
     cooperation_programme: CooperationProgramme | None = None
     sectors: tuple[Sector, ...] = ()

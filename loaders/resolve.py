@@ -13,7 +13,6 @@ from loaders.countries import country_name, iso2_for
 from loaders.names import fold, slug
 from loaders.organisations import AliasTable, default_aliases
 from loaders.records import (
-    Contribution,
     CooperationProgramme,
     CountryRef,
     Office,
@@ -21,6 +20,7 @@ from loaders.records import (
     Programme,
     ProjectRecord,
     Sector,
+    Transaction,
 )
 
 
@@ -37,12 +37,14 @@ def resolve(record: ProjectRecord, aliases: AliasTable | None = None) -> Project
             "countries": countries,
             "office": _office(record.office, table),
             "contributions": tuple(
-                Contribution(donor=_organisation(c.donor, table), amount=c.amount)
+                c.model_copy(update={"donor": _organisation(c.donor, table)})
                 for c in record.contributions
             ),
-            "partner_agencies": tuple(
-                _organisation(agency, table) for agency in record.partner_agencies
+            "participants": tuple(
+                p.model_copy(update={"organisation": _organisation(p.organisation, table)})
+                for p in record.participants
             ),
+            "transactions": tuple(_transaction(t, table) for t in record.transactions),
             "sectors": tuple(_sector(sector) for sector in record.sectors),
             "programme": _programme(record),
             "cooperation_programme": _cooperation_programme(record, countries),
@@ -55,12 +57,21 @@ def _organisation(organisation: OrganisationRef, table: AliasTable) -> Organisat
     return organisation.model_copy(update={"id": canonical.id, "canonical_name": canonical.name})
 
 
+def _transaction(transaction: Transaction, table: AliasTable) -> Transaction:
+    parties = {
+        side: _organisation(org, table)
+        for side, org in (("provider", transaction.provider), ("receiver", transaction.receiver))
+        if org is not None
+    }
+    return transaction.model_copy(update=parties)
+
+
 def _country(record: ProjectRecord, country: CountryRef) -> CountryRef:
     iso2 = country.iso2 or iso2_for(country.name)
     name = country_name(iso2) if iso2 else None
     if iso2 is None or name is None:
         raise ResolveError(f"{record.source}: unknown country {country.name!r}")
-    return CountryRef(name=name, iso2=iso2)
+    return country.model_copy(update={"name": name, "iso2": iso2})
 
 
 # Words around the place in an office's name, in French and English.

@@ -7,6 +7,7 @@ request's batched loaders (``schema.context``), so sibling objects share one que
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -17,7 +18,7 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
-from graph.reads import Link, Row
+from graph.reads import Link, Node, Row
 from schema.context import Context
 from schema.pagination import Connection, build_connection, page_bounds
 
@@ -163,12 +164,20 @@ class Organisation:
             info, Link.DONOR_PROJECTS, self._props["id"], first, after, Project.from_row
         )
 
-    @strawberry.field(description="Projects it executes (as lead or partner agency).")
-    async def executed_projects(
+    @strawberry.field(
+        description="Projects it takes part in other than by funding (implementing, "
+        "extending, accountable, reporting, partner)."
+    )
+    async def participated_projects(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Project]:
         return await connection(
-            info, Link.AGENCY_PROJECTS, self._props["id"], first, after, Project.from_row
+            info,
+            Link.ORGANISATION_PARTICIPATIONS,
+            self._props["id"],
+            first,
+            after,
+            Project.from_row,
         )
 
     @strawberry.field
@@ -185,13 +194,86 @@ class Organisation:
 @strawberry.type(description="A donor's contribution to a project.")
 class Contribution:
     donor: Organisation
-    amount: Money | None
+    amount: Money | None = strawberry.field(description="The contribution the source states.")
+    committed: Money | None = strawberry.field(description="Total of commitments (IATI).")
+    disbursed: Money | None = strawberry.field(
+        description="Total of disbursements and incoming funds (IATI)."
+    )
+    spent: Money | None = strawberry.field(description="Total of expenditures (IATI).")
+
+    @staticmethod
+    def from_row(row: Row) -> Contribution:
+        link = row["link"]
+        currency = link.get("currency")
+
+        def money(field: str) -> Money | None:
+            value = link.get(field)
+            return (
+                None
+                if value is None or currency is None
+                else Money(amount=value, currency=currency)
+            )
+
+        return Contribution(
+            donor=Organisation.from_row(row),
+            amount=money("amount"),
+            committed=money("committed"),
+            disbursed=money("disbursed"),
+            spent=money("spent"),
+        )
 
 
-@strawberry.type(description="An agency executing a project, and its role (lead or partner).")
-class Execution:
-    agency: Organisation
+@strawberry.type(
+    description="An organisation's part in a project other than funding: implementing, "
+    "extending, accountable, reporting (IATI roles) or partner (a partner execution agency)."
+)
+class Participation:
+    organisation: Organisation
     role: str
+
+
+@strawberry.type(description="A recipient country and the share of the project it gets.")
+class RecipientCountry:
+    country: Country
+    percentage: float | None
+
+
+@strawberry.type(description="A recipient region (IATI Region codelist when vocabulary 1).")
+class Region:
+    code: str
+    vocabulary: str
+    name: str | None
+    percentage: float | None
+
+
+@strawberry.type(description="A named place and its point (WGS 84), when known.")
+class Location:
+    name: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+@strawberry.type(description="A link to another IATI activity, loaded or not.")
+class RelatedActivity:
+    code: str
+    type: int = strawberry.field(
+        description="IATI RelatedActivityType: 1 parent, 2 child, 3 sibling, 4 co-funded, "
+        "5 third party."
+    )
+
+    @strawberry.field(description="The activity, when it is loaded.")
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        props = await info.context.loaders.node(Node.PROJECT, self.code)
+        return None if props is None else Project(_props=props)
+
+
+@strawberry.type(description="A financial transaction as reported (IATI TransactionType code).")
+class Transaction:
+    type: str
+    date: PartialDate | None
+    value: Money
+    provider: str | None = strawberry.field(description="The provider organisation's name.")
+    receiver: str | None = strawberry.field(description="The receiver organisation's name.")
 
 
 @strawberry.type(description="An implementing agency's office.")
@@ -228,13 +310,24 @@ class Programme:
     def key(self) -> str:
         return str(self._props["key"])
 
-    @strawberry.field
-    def title(self, lang: Lang = None) -> str | None:
-        return _text(self._props, "title", lang)
+    @strawberry.field(
+        description="The programme's title; for an IATI parent activity, that activity's title."
+    )
+    async def title(self, info: Info[Context, None], lang: Lang = None) -> str | None:
+        own = _text(self._props, "title", lang)
+        if own is not None:
+            return own
+        project = await self.project(info)
+        return None if project is None else _text(project._props, "title", lang)
 
     @strawberry.field
     def budget(self) -> Money | None:
         return _money(self._props, "budget")
+
+    @strawberry.field(description="The activity that describes this programme (IATI parent).")
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        row = await _one(info, Link.PROGRAMME_PROJECT, self._props["key"])
+        return None if row is None else Project.from_row(row)
 
     @strawberry.field(description="The programme's components, in order.")
     async def components(self, info: Info[Context, None]) -> list[Component]:
@@ -434,6 +527,30 @@ class Project:
     def duration_months(self) -> int | None:
         return self._props.get("duration_months")
 
+    @strawberry.field(description="IATI activity dates as reported: planned start.")
+    def planned_start(self) -> PartialDate | None:
+        return self._props.get("planned_start")
+
+    @strawberry.field(description="IATI activity dates as reported: actual start.")
+    def actual_start(self) -> PartialDate | None:
+        return self._props.get("actual_start")
+
+    @strawberry.field(description="IATI activity dates as reported: planned end.")
+    def planned_end(self) -> PartialDate | None:
+        return self._props.get("planned_end")
+
+    @strawberry.field(description="IATI activity dates as reported: actual end.")
+    def actual_end(self) -> PartialDate | None:
+        return self._props.get("actual_end")
+
+    @strawberry.field(description="IATI hierarchy level (1 = top).")
+    def hierarchy(self) -> int | None:
+        return self._props.get("hierarchy")
+
+    @strawberry.field
+    def default_currency(self) -> str | None:
+        return self._props.get("default_currency")
+
     @strawberry.field
     def budget(self) -> Money | None:
         return _money(self._props, "budget")
@@ -466,15 +583,71 @@ class Project:
     @strawberry.field
     async def contributions(self, info: Info[Context, None]) -> list[Contribution]:
         rows = await _all(info, Link.PROJECT_CONTRIBUTIONS, self._props["code"])
+        return [Contribution.from_row(row) for row in rows]
+
+    @strawberry.field(description="Organisations taking part other than by funding.")
+    async def participants(self, info: Info[Context, None]) -> list[Participation]:
+        rows = await _all(info, Link.PROJECT_PARTICIPANTS, self._props["code"])
         return [
-            Contribution(donor=Organisation.from_row(row), amount=_money(row["link"]))
-            for row in rows
+            Participation(organisation=Organisation.from_row(r), role=r["link"]["role"])
+            for r in rows
         ]
 
-    @strawberry.field(description="Agencies executing the project: the lead and partners.")
-    async def agencies(self, info: Info[Context, None]) -> list[Execution]:
-        rows = await _all(info, Link.PROJECT_AGENCIES, self._props["code"])
-        return [Execution(agency=Organisation.from_row(r), role=r["link"]["role"]) for r in rows]
+    @strawberry.field(description="Recipient countries with their percentage of the project.")
+    async def recipient_countries(self, info: Info[Context, None]) -> list[RecipientCountry]:
+        rows = await _all(info, Link.PROJECT_COUNTRIES, self._props["code"])
+        return [
+            RecipientCountry(country=Country.from_row(r), percentage=r["link"].get("percentage"))
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def regions(self, info: Info[Context, None]) -> list[Region]:
+        rows = await _all(info, Link.PROJECT_REGIONS, self._props["code"])
+        return [
+            Region(
+                code=r["node"]["code"],
+                vocabulary=r["node"]["vocabulary"],
+                name=r["node"].get("name"),
+                percentage=r["link"].get("percentage"),
+            )
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def locations(self, info: Info[Context, None]) -> list[Location]:
+        rows = await _all(info, Link.PROJECT_LOCATIONS, self._props["code"])
+        return [
+            Location(
+                name=r["node"].get("name"),
+                latitude=r["node"].get("latitude"),
+                longitude=r["node"].get("longitude"),
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="IATI related-activity links, in type order.")
+    async def related_activities(self, info: Info[Context, None]) -> list[RelatedActivity]:
+        rows = await _all(info, Link.PROJECT_RELATED, self._props["code"])
+        return [RelatedActivity(code=r["node"]["code"], type=r["link"]["type"]) for r in rows]
+
+    @strawberry.field(description="The raw financial transactions, as reported.")
+    def transactions(self) -> list[Transaction]:
+        raw = self._props.get("transactions")
+        if not raw:
+            return []
+        return [
+            Transaction(
+                type=t["type"],
+                date=t.get("date"),
+                value=Money(amount=t["value"]["amount"], currency=t["value"]["currency"]),
+                provider=(t.get("provider") or {}).get("canonical_name")
+                or (t.get("provider") or {}).get("name"),
+                receiver=(t.get("receiver") or {}).get("canonical_name")
+                or (t.get("receiver") or {}).get("name"),
+            )
+            for t in json.loads(raw)
+        ]
 
     @strawberry.field
     async def programme(self, info: Info[Context, None]) -> Programme | None:

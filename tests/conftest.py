@@ -77,3 +77,40 @@ def graph_counts(db: Database) -> tuple[int, int]:
         )
     )
     return rows[0]["nodes"], rows[0]["relationships"]
+
+
+_VOLATILE = ("loaded_at",)
+"""Properties that differ between two loads of the same data."""
+
+
+def graph_snapshot(db: Database, keep_sources: bool = True) -> dict[str, list[str]]:
+    """Every node and relationship as sorted text, without load times: two graphs with
+    equal snapshots hold the same nodes, relationships and values."""
+
+    def clean(props: dict[str, object]) -> str:
+        dropped = _VOLATILE if keep_sources else (*_VOLATILE, "source", "sources")
+        kept = {k: v for k, v in props.items() if k not in dropped}
+        owners = kept.get("owners")
+        if isinstance(owners, list):
+            kept["owners"] = sorted(str(owner) for owner in owners)
+        return repr(sorted(kept.items()))
+
+    def key(props: dict[str, object]) -> object:
+        return next((props[k] for k in ("code", "iso2", "id", "key") if k in props), None)
+
+    nodes = db.read(
+        lambda tx: run_list(tx, "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    )
+    rels = db.read(
+        lambda tx: run_list(
+            tx,
+            "MATCH (a)-[r]->(b) RETURN type(r) AS type, properties(a) AS a, "
+            "properties(b) AS b, properties(r) AS props",
+        )
+    )
+    return {
+        "nodes": sorted(f"{sorted(n['labels'])} {clean(n['props'])}" for n in nodes),
+        "relationships": sorted(
+            f"({key(r['a'])})-[{r['type']} {clean(r['props'])}]->({key(r['b'])})" for r in rels
+        ),
+    }

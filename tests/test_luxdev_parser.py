@@ -34,6 +34,7 @@ from loaders.records import (
     Money,
     Office,
     OrganisationRef,
+    Participation,
     Programme,
     ProjectRecord,
     Sector,
@@ -248,7 +249,12 @@ def test_french_dash_lists_flattened_contributions_and_no_break_spaces() -> None
             contribution("Gouvernement luxembourgeois", 9_500_000),
             contribution("Union européenne", 2_850_000),
         ),
-        partner_agencies=(OrganisationRef(name="Ministère des Finances et de l'Emploi"),),
+        participants=(
+            Participation(
+                organisation=OrganisationRef(name="Ministère des Finances et de l'Emploi"),
+                role="partner",
+            ),
+        ),
         programme=Programme(
             title="Emploi et employabilité",
             budget=eur(45_000_000),
@@ -427,7 +433,7 @@ def test_english_dash_lists_several_countries_and_flattened_contributions() -> N
             contribution("Luxembourg Government", 6_500_000),
             contribution("European Union", 1_500_000),
         ),
-        partner_agencies=(OrganisationRef(name="BCEAO"),),
+        participants=(Participation(organisation=OrganisationRef(name="BCEAO"), role="partner"),),
         sectors=(Sector(name="Inclusive finance"),),
         videos=(Video(title="Inclusive finance in the WAEMU"),),
     )
@@ -452,7 +458,12 @@ def test_french_html_page_takes_code_and_language_from_its_canonical_address() -
             contribution("Gouvernement luxembourgeois", 13_000_000),
             contribution("Etat sénégalais", 2_000_000),
         ),
-        partner_agencies=(OrganisationRef(name="Ministère de la Santé et de l'Action sociale"),),
+        participants=(
+            Participation(
+                organisation=OrganisationRef(name="Ministère de la Santé et de l'Action sociale"),
+                role="partner",
+            ),
+        ),
         sectors=(Sector(name="Santé"),),
         videos=(
             Video(
