@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+PartialDate = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
 """An ISO 8601 date at year, month or day precision."""
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
@@ -43,7 +43,8 @@ ProjectStatus = Literal[
 class Record(BaseModel):
     """Base for all records: immutable, and strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinities are not amounts, and JSON cannot carry them.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Money(Record):
