@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from graph.connection import Database
 from graph.server import LocalServer, ServerError
 from graph.settings import Settings
+from loaders.bulk import DEFAULT_BATCH_SIZE, Item, load_items
+from loaders.inputs import STDIN, expand, numbered
+from loaders.records import ProjectRecord
+from loaders.rejects import Rejected, RejectsFile
 
 app = typer.Typer(no_args_is_help=True, help=__doc__)
 neo4j_app = typer.Typer(
@@ -79,6 +94,13 @@ def connect(settings: Settings) -> Database:
     return db
 
 
+BatchSize = Annotated[int, typer.Option(help="Records per write transaction.", min=1)]
+RejectsPath = Annotated[
+    Path, typer.Option(help="Where rejected items go, as JSON Lines (rewritten each load).")
+]
+_SHOWN_REJECTS = 20
+
+
 @load_app.command("luxdev")
 def load_luxdev(
     paths: Annotated[
@@ -90,26 +112,113 @@ def load_luxdev(
             help="The page's address, giving its code and language when the page lacks them."
         ),
     ] = None,
+    rejects: RejectsPath = Path("rejects.jsonl"),
 ) -> None:
     """Load LuxDev project pages; exit 1 when any page was rejected."""
-    from loaders.luxdev import parse_file
-    from loaders.pipeline import load_files
+    from loaders.luxdev import PageError, parse_file
 
     if url is not None and len(paths) > 1:
         err.print("--url names one page's address: give it with a single PATH")
         raise typer.Exit(2)
+    items = numbered(
+        (str(p) for p in paths), lambda path: [parse_file(path, url=url)], (PageError,)
+    )
+    bulk_load(items, rejects, batch_size=100)
+
+
+@load_app.command("iati")
+def load_iati(
+    paths: Annotated[
+        list[str], typer.Argument(help="IATI files (.xml, .xml.gz), directories, or - for stdin.")
+    ],
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
+    rejects: RejectsPath = Path("rejects.jsonl"),
+) -> None:
+    """Load IATI activity files; exit 1 when any activity was rejected."""
+    from loaders.iati import IatiFileError
+
+    items = numbered(expand(paths, (".xml", ".xml.gz")), _iati_file, (IatiFileError,))
+    bulk_load(items, rejects, batch_size)
+
+
+@load_app.command("jsonl")
+def load_jsonl(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="aidgraph JSON Lines files (.jsonl, .jsonl.gz) or - for stdin."),
+    ],
+    batch_size: BatchSize = DEFAULT_BATCH_SIZE,
+    rejects: RejectsPath = Path("rejects.jsonl"),
+) -> None:
+    """Load records in aidgraph's JSON Lines format; exit 1 when any line was rejected."""
+    from loaders.jsonl import read_file
+
+    items = numbered(expand(paths, (".jsonl", ".jsonl.gz")), read_file, ())
+    bulk_load(items, rejects, batch_size)
+
+
+def _iati_file(path: Path) -> Iterable[ProjectRecord | Rejected]:
+    from loaders.iati import parse_iati, parse_iati_file
+
+    if str(path) == STDIN:
+        return parse_iati(sys.stdin.buffer, "<stdin>")
+    return parse_iati_file(path)
+
+
+def bulk_load(items: Iterable[Item], rejects_path: Path, batch_size: int) -> None:
+    """Load ``items`` with a progress bar; print a summary; exit 1 if any was rejected."""
     db = connect(Settings())
-    try:
-        report = load_files(db, paths, lambda path: parse_file(path, url=url))
-    finally:
-        db.close()
-    for code in report.loaded:
-        out.print(f"loaded {code}")
-    for rejection in report.rejected:
-        err.print(f"[red]rejected[/red] {rejection.reason}")
-    out.print(f"{len(report.loaded)} loaded, {len(report.rejected)} rejected")
-    if not report.ok:
+    shown = 0
+
+    with rejects_path.open("w", encoding="utf-8") as rejects_out:
+        write_reject = RejectsFile(rejects_out)
+
+        def on_reject(rejected: Rejected) -> None:
+            nonlocal shown
+            write_reject(rejected)
+            shown += 1
+            if shown <= _SHOWN_REJECTS:
+                err.print(f"rejected {rejected}", markup=False, highlight=False)
+
+        try:
+            with _progress() as progress:
+                task = progress.add_task("loading", total=None)
+                report = load_items(
+                    db,
+                    items,
+                    on_reject,
+                    lambda done: progress.advance(task, done),
+                    batch_size=batch_size,
+                )
+        finally:
+            db.close()
+    if report.rejected > _SHOWN_REJECTS:
+        err.print(f"… {report.rejected - _SHOWN_REJECTS} more rejected: see {rejects_path}")
+    out.print(report.summary())
+    if report.rejected:
         raise typer.Exit(1)
+
+
+class _RateColumn(ProgressColumn):
+    """Records per second since the load started."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        rate = task.completed / elapsed if elapsed > 0 else 0.0
+        return Text(f"{rate:,.0f} records/s")
+
+
+def _progress() -> Progress:
+    """A progress bar with throughput, shown only on a terminal."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description} {task.completed:,.0f} records"),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
 
 
 @app.command()

@@ -67,6 +67,8 @@ class Database:
         self.driver.close()
 
 
-def run_list(tx: ManagedTransaction, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+def run_list(
+    tx: ManagedTransaction, /, query: LiteralString, **params: Any
+) -> list[dict[str, Any]]:
     """Run one query in ``tx`` and return its records as plain dicts."""
     return [record.data() for record in tx.run(query, params)]

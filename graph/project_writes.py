@@ -118,7 +118,10 @@ def project_row(record: ProjectRecord) -> Row:
         "programme": _programme_row(record),
         "parents": [r.ref for r in record.related_activities if r.type == 1],
         "children": [r.ref for r in record.related_activities if r.type == 2],
-        "related": [{"ref": r.ref, "type": r.type} for r in record.related_activities],
+        "related": [
+            {"ref": r.ref, "type": r.type, "position": position}
+            for position, r in enumerate(record.related_activities, start=1)
+        ],
         "pic": None
         if record.cooperation_programme is None
         else {
@@ -370,21 +373,22 @@ _REGIONS: LiteralString = (
     _EACH_PROJECT + "UNWIND row.regions AS g "
     "MERGE (k:Region {key: g.key}) "
     "SET k.code = g.code, k.vocabulary = g.vocabulary, k.name = coalesce(g.name, k.name), "
-    + _stamp("k") + " "
+    + _stamp("k")
+    + " "
     "CREATE (p)-[:IN_REGION {percentage: g.percentage, " + _OWNED + "}]->(k)"
 )
 
 _CONTRIBUTIONS: LiteralString = (
     _EACH_PROJECT + "UNWIND row.contributions AS c "
     "WITH row, p, c, c.donor AS org " + _ORGANISATION + "SET o:Donor "
-    "CREATE (o)-[r:CONTRIBUTES_TO {" + _OWNED + "}]->(p) SET r += c.props"
+    "CREATE (o)-[r:CONTRIBUTES_TO {named: org.alias, " + _OWNED + "}]->(p) SET r += c.props"
 )
 
 _PARTICIPANTS: LiteralString = (
     _EACH_PROJECT + "UNWIND row.participants AS pt "
     "WITH row, p, pt, pt.org AS org " + _ORGANISATION + " "
     "FOREACH (_ IN CASE WHEN pt.role <> 'reporting' THEN [1] ELSE [] END | SET o:Agency) "
-    "CREATE (o)-[:PARTICIPATES_IN {role: pt.role, " + _OWNED + "}]->(p)"
+    "CREATE (o)-[:PARTICIPATES_IN {role: pt.role, named: org.alias, " + _OWNED + "}]->(p)"
 )
 
 _OFFICE: LiteralString = (
@@ -392,14 +396,14 @@ _OFFICE: LiteralString = (
     "WITH row, p, row.office AS office, row.office.agency AS org " + _ORGANISATION + "SET o:Agency "
     "MERGE (f:Office {key: office.key}) " + _texts_of("f", "office", "name") + " "
     "MERGE (o)-[h:HAS_OFFICE]->(f) SET " + _stamp("h") + " "
-    "CREATE (f)-[:MANAGES {" + _OWNED + "}]->(p) "
-    "CREATE (o)-[:PARTICIPATES_IN {role: 'implementing', " + _OWNED + "}]->(p)"
+    "CREATE (f)-[:MANAGES {" + _OWNED + "}]->(p)"
 )
 
 _PROGRAMME: LiteralString = (
     _EACH_PROJECT + "WITH row, p, row.programme AS prog WHERE prog IS NOT NULL "
     "MERGE (g:Programme {key: prog.key}) SET g += prog.props "
-    + _texts_of("g", "prog", "title") + " "
+    + _texts_of("g", "prog", "title")
+    + " "
     "WITH row, p, prog, g "
     "CALL (row, prog, g) { "
     "  UNWIND prog.components AS c "
@@ -408,7 +412,8 @@ _PROGRAMME: LiteralString = (
     "WITH row, p, prog, g WHERE prog.project_component IS NOT NULL "
     "MERGE (k:Component {key: prog.project_component.key}) SET " + _stamp("k") + " "
     "MERGE (k)-[r:PART_OF]->(g) SET r.position = prog.project_component.position, "
-    + _share("r") + " "
+    + _share("r")
+    + " "
     "CREATE (p)-[:IMPLEMENTS {" + _OWNED + "}]->(k)"
 )
 
@@ -440,7 +445,7 @@ _CHILDREN: LiteralString = (
 _RELATED: LiteralString = (
     _EACH_PROJECT + "UNWIND row.related AS rel "
     "MERGE (a:Activity {code: rel.ref}) "
-    "CREATE (p)-[:RELATED_ACTIVITY {type: rel.type, " + _OWNED + "}]->(a)"
+    "CREATE (p)-[:RELATED_ACTIVITY {type: rel.type, position: rel.position, " + _OWNED + "}]->(a)"
 )
 
 _PIC: LiteralString = (
@@ -453,7 +458,8 @@ _PIC: LiteralString = (
 _SECTORS: LiteralString = (
     _EACH_PROJECT + "UNWIND row.sectors AS s "
     "MERGE (n:Sector {key: s.key}) SET n.code = s.code, n.vocabulary = s.vocabulary "
-    + _texts_of("n", "s", "name") + " "
+    + _texts_of("n", "s", "name")
+    + " "
     "CREATE (p)-[:IN_SECTOR {percentage: s.percentage, " + _OWNED + "}]->(n)"
 )
 

@@ -132,9 +132,13 @@ def parse_page(content: str, source: str, url: str | None = None) -> ProjectReco
         countries=tuple(CountryRef(name=name) for name in _unique(body.countries)),
         office=office,
         contributions=_contributions(body.contributions),
-        participants=tuple(
-            Participation(organisation=OrganisationRef(name=name), role="partner")
-            for name in _unique(body.partners)
+        # Every project on LuxDev's site is one LuxDev implements.
+        participants=(
+            Participation(organisation=OrganisationRef(name=AGENCY), role="implementing"),
+            *(
+                Participation(organisation=OrganisationRef(name=name), role="partner")
+                for name in _unique(body.partners)
+            ),
         ),
         programme=prose.programme,
         cooperation_programme=body.cooperation_programme(),

@@ -15,8 +15,10 @@ from pydantic import SecretStr
 from graph.connection import Database
 from graph.server import LocalServer
 from graph.settings import Settings
-from loaders.luxdev import parse_file
-from loaders.pipeline import load_files
+from loaders.bulk import load_items
+from loaders.inputs import numbered
+from loaders.luxdev import PageError, parse_file
+from loaders.rejects import Rejected
 
 CONTRACT = """
 { project(code: "MLI/801") {
@@ -51,9 +53,11 @@ VIDEO_TITLES = [
 def api(session_db: Database, neo4j_settings: Settings) -> Iterator[str]:
     """The API over a graph holding exactly the two sample pages."""
     session_db.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
-    pages = [SAMPLES / "MLI_801.fr.txt", SAMPLES / "BKF_026.en.txt"]
-    report = load_files(session_db, pages, parse_file)
-    assert report.rejected == []
+    pages = [str(SAMPLES / "MLI_801.fr.txt"), str(SAMPLES / "BKF_026.en.txt")]
+    rejected: list[Rejected] = []
+    items = numbered(pages, lambda path: [parse_file(path)], (PageError,))
+    report = load_items(session_db, items, rejected.append)
+    assert (report.loaded, rejected) == (2, [])
     with serve_api(neo4j_settings, free_port()) as base:
         yield base
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from conftest import SAMPLES, graph_counts
@@ -25,6 +27,7 @@ def aidgraph(settings: Settings | None, *args: str) -> subprocess.CompletedProce
     return subprocess.run(
         [sys.executable, "-m", "aidgraph", *args],
         env=env,
+        cwd=tempfile.mkdtemp(prefix="aidgraph-cli-"),  # the default rejects file lands here
         capture_output=True,
         text=True,
         timeout=300,
@@ -38,20 +41,31 @@ def codes(db: Database) -> list[str]:
 
 
 def test_a_broken_page_is_rejected_with_its_reason_and_the_others_load(
-    db: Database, neo4j_settings: Settings
+    db: Database, neo4j_settings: Settings, tmp_path: Path
 ) -> None:
     broken = DATA / "broken_no_title.fr.txt"
     result = aidgraph(
         neo4j_settings,
         "load",
         "luxdev",
+        "--rejects",
+        str(tmp_path / "rejects.jsonl"),
         str(SAMPLES / "MLI_801.fr.txt"),
         str(broken),
         str(SAMPLES / "BKF_026.en.txt"),
     )
     assert result.returncode == 1
     assert f"rejected {broken}: no project title found" in result.stderr
-    assert "2 loaded, 1 rejected" in result.stdout
+    assert "read 3, loaded 2, rejected 1 in " in result.stdout
+    rejects = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert rejects == [
+        {
+            "source": str(broken),
+            "position": 0,
+            "identifier": None,
+            "reason": "no project title found",
+        }
+    ]
     assert codes(db) == ["BKF/026", "MLI/801"]
     # Nothing of the broken page was written: no project, no country Niger.
     niger = db.read(lambda tx: run_list(tx, "MATCH (c:Country {iso2: 'NE'}) RETURN c"))
@@ -66,7 +80,7 @@ def test_loading_the_same_pages_twice_changes_nothing(
     first = graph_counts(db)
     second_run = aidgraph(neo4j_settings, "load", "luxdev", *pages)
     assert second_run.returncode == 0
-    assert "2 loaded, 0 rejected" in second_run.stdout
+    assert "read 2, loaded 2, rejected 0 in " in second_run.stdout
     assert graph_counts(db) == first
 
 

@@ -61,6 +61,10 @@ def same_video(title: str) -> Video:
     return Video(title=title, description=title)
 
 
+LUXDEV_IMPLEMENTS = Participation(organisation=LUXDEV, role="implementing")
+"""LuxDev implements every project on its site."""
+
+
 # ---------------------------------------------------------------------------- real pages
 
 
@@ -68,6 +72,7 @@ MLI_801 = ProjectRecord(
     code="MLI/801",
     language="fr",
     source=str(SAMPLES / "MLI_801.fr.txt"),
+    participants=(LUXDEV_IMPLEMENTS,),
     title=(
         "Soutien rapide aux Autorités maliennes et aux Services sociaux essentiels dans les "
         "Zones post-Conflit"
@@ -177,6 +182,7 @@ def test_bkf_026_sample_gives_every_expected_value() -> None:
         code="BKF/026",
         language="en",
         source=str(SAMPLES / "BKF_026.en.txt"),
+        participants=(LUXDEV_IMPLEMENTS,),
         title="Support to the National Education and Technical and Vocational Training Policy "
         "in Burkina Faso",
         # No paragraph states the project's aim: the first paragraph that does not
@@ -250,6 +256,7 @@ def test_french_dash_lists_flattened_contributions_and_no_break_spaces() -> None
             contribution("Union européenne", 2_850_000),
         ),
         participants=(
+            LUXDEV_IMPLEMENTS,
             Participation(
                 organisation=OrganisationRef(name="Ministère des Finances et de l'Emploi"),
                 role="partner",
@@ -303,6 +310,7 @@ def test_english_closing_line_day_precision_and_programme_free_text() -> None:
         code="LAO/030",
         language="en",
         source=str(path),
+        participants=(LUXDEV_IMPLEMENTS,),
         title="Strengthening Local Health Services in Bolikhamxay Province",
         description="The project aims to improve the quality and use of primary health "
         "services in Bolikhamxay province.",
@@ -364,6 +372,7 @@ def test_french_page_with_missing_labels_places_values_by_shape() -> None:
         code="NER/023",
         language="fr",
         source=str(path),
+        participants=(LUXDEV_IMPLEMENTS,),
         title="Appui à la formation et à l'insertion professionnelle des jeunes dans la région "
         "de Dosso",
         description="Le projet a accompagné la mise en place de quatre centres de formation aux "
@@ -393,6 +402,7 @@ def test_english_page_without_code_or_labels_takes_both_from_the_address() -> No
         code="SLV/025",
         language="en",
         source=str(path),
+        participants=(LUXDEV_IMPLEMENTS,),
         title="Rural Water Supply and Sanitation in the Eastern Region",
         description="The intervention seeks to give lasting access to safe water and basic "
         "sanitation to 25,000 people.",
@@ -433,7 +443,10 @@ def test_english_dash_lists_several_countries_and_flattened_contributions() -> N
             contribution("Luxembourg Government", 6_500_000),
             contribution("European Union", 1_500_000),
         ),
-        participants=(Participation(organisation=OrganisationRef(name="BCEAO"), role="partner"),),
+        participants=(
+            LUXDEV_IMPLEMENTS,
+            Participation(organisation=OrganisationRef(name="BCEAO"), role="partner"),
+        ),
         sectors=(Sector(name="Inclusive finance"),),
         videos=(Video(title="Inclusive finance in the WAEMU"),),
     )
@@ -459,6 +472,7 @@ def test_french_html_page_takes_code_and_language_from_its_canonical_address() -
             contribution("Etat sénégalais", 2_000_000),
         ),
         participants=(
+            LUXDEV_IMPLEMENTS,
             Participation(
                 organisation=OrganisationRef(name="Ministère de la Santé et de l'Action sociale"),
                 role="partner",
@@ -493,6 +507,7 @@ def test_english_html_page_with_og_url_and_a_table_of_facts() -> None:
         code="KSV/022",
         language="en",
         source=str(path),
+        participants=(LUXDEV_IMPLEMENTS,),
         title="Health Sector Support Programme in Kosovo",
         description="The project aims to support the Ministry of Health in implementing the "
         "health sector strategy.",
