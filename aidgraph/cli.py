@@ -221,6 +221,98 @@ def _progress() -> Progress:
     )
 
 
+parse_app = typer.Typer(
+    no_args_is_help=True, help="Print sources as aidgraph JSON Lines, without Neo4j."
+)
+export_app = typer.Typer(no_args_is_help=True, help="Write the graph out.")
+generate_app = typer.Typer(no_args_is_help=True, help="Generate synthetic sources for benchmarks.")
+app.add_typer(parse_app, name="parse")
+app.add_typer(export_app, name="export")
+app.add_typer(generate_app, name="generate")
+
+
+@parse_app.command("luxdev")
+def parse_luxdev(
+    paths: Annotated[list[Path], typer.Argument(help="Saved LuxDev project pages.")],
+    url: Annotated[
+        str | None, typer.Option(help="The page's address (with a single PATH).")
+    ] = None,
+) -> None:
+    """Print each page's record as a JSON line; rejected pages go to stderr (exit 1)."""
+    from loaders.luxdev import PageError, parse_file
+
+    if url is not None and len(paths) > 1:
+        err.print("--url names one page's address: give it with a single PATH")
+        raise typer.Exit(2)
+    items = numbered(
+        (str(p) for p in paths), lambda path: [parse_file(path, url=url)], (PageError,)
+    )
+    print_records(items)
+
+
+@parse_app.command("iati")
+def parse_iati_command(
+    paths: Annotated[list[str], typer.Argument(help="IATI files, directories, or - for stdin.")],
+) -> None:
+    """Print each activity's record as a JSON line; rejected ones go to stderr (exit 1)."""
+    from loaders.iati import IatiFileError
+
+    print_records(numbered(expand(paths, (".xml", ".xml.gz")), _iati_file, (IatiFileError,)))
+
+
+def print_records(items: Iterable[Item]) -> None:
+    """Records to stdout as JSON Lines, rejections to stderr; exit 1 if any was rejected."""
+    from loaders.jsonl import dumps
+
+    rejected = 0
+    for item in items:
+        if isinstance(item, Rejected):
+            rejected += 1
+            err.print(f"rejected {item}", markup=False, highlight=False)
+        else:
+            sys.stdout.write(dumps(item.record) + "\n")
+    if rejected:
+        raise typer.Exit(1)
+
+
+@export_app.command("jsonl")
+def export_jsonl(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write; - for stdout.")
+    ] = Path("-"),
+) -> None:
+    """Write every project in the graph as aidgraph JSON Lines (one line per language)."""
+    from graph.export import export_records
+    from loaders.jsonl import write_records
+
+    db = connect(Settings())
+    try:
+        if str(output) == STDIN:
+            count = write_records(export_records(db), sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8") as out_file:
+                count = write_records(export_records(db), out_file)
+    finally:
+        db.close()
+    err.print(f"exported {count} records")
+
+
+@generate_app.command("iati")
+def generate_iati(
+    activities: Annotated[int, typer.Option(help="How many activities.", min=0)],
+    seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 1,
+    output: Annotated[Path, typer.Option(help="Directory to write the files into.")] = Path(
+        "generated-iati"
+    ),
+    per_file: Annotated[int, typer.Option(help="Activities per file.", min=1)] = 10_000,
+) -> None:
+    """Write deterministic, realistic synthetic IATI activity files for benchmarks."""
+    from loaders.iati_synthetic import write_iati_files
+
+    files = write_iati_files(output, activities, seed, per_file=per_file)
+    out.print(f"wrote {activities} activities in {len(files)} files under {output}")
+
+
 @app.command()
 def migrate() -> None:
     """Create the graph's constraints and indexes (idempotent; loads and the API do it too)."""
