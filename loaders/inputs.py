@@ -31,12 +31,13 @@ def numbered(
 
     A source that cannot be read at all becomes one rejection at position 0.
     """
+    unreadable: tuple[type[Exception], ...] = (OSError, *file_errors)
     for path in paths:
         source = "<stdin>" if path == STDIN else path
         try:
             for position, item in enumerate(parse(Path(path)), start=1):
                 yield item if isinstance(item, Rejected) else Parsed(item, source, position)
-        except (OSError, *file_errors) as error:
+        except unreadable as error:
             yield Rejected(source=source, position=0, identifier=None, reason=_reason(error, path))
 
 

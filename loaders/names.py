@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -33,6 +34,7 @@ def fold_characters(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower-case ``text``, strip accents and collapse everything but letters and digits.
 
@@ -40,6 +42,8 @@ def fold(text: str) -> str:
     'gouvernement luxembourgeois'
     >>> fold("État burkinabé")
     'etat burkinabe'
+
+    Cached: bulk loads fold the same organisation and country names over and over.
     """
     return _NON_WORD.sub(" ", fold_characters(text)).strip()
 
