@@ -275,7 +275,7 @@ def _money(prefix: str, money: Money | None) -> dict[str, Any]:
 def _organisation(organisation: OrganisationRef) -> Row:
     return {
         "id": _required(organisation.id, f"organisation id of {organisation.name!r}"),
-        "name": organisation.canonical_name or organisation.name,
+        "canonical": organisation.canonical_name,
         "alias": organisation.name,
         "ref": organisation.ref,
     }
@@ -343,11 +343,15 @@ def _share(rel: LiteralString) -> LiteralString:
     )
 
 
+# An organisation the alias table knows is shown by its canonical name; any other by the
+# alphabetically first name it was seen under, so the name does not depend on load order.
 _ORGANISATION: LiteralString = (
     "MERGE (o:Organisation {id: org.id}) "
-    "SET o.name = org.name, o.ref = coalesce(org.ref, o.ref), " + _stamp("o") + ", "
+    "SET o.ref = coalesce(org.ref, o.ref), " + _stamp("o") + ", "
     "o.aliases = CASE WHEN org.alias IN coalesce(o.aliases, []) THEN o.aliases "
     "ELSE coalesce(o.aliases, []) + org.alias END "
+    "SET o.name = coalesce(org.canonical, "
+    "reduce(first = head(o.aliases), a IN o.aliases | CASE WHEN a < first THEN a ELSE first END)) "
 )
 
 _EACH_PROJECT: LiteralString = "UNWIND $rows AS row MATCH (p:Project {code: row.code}) "

@@ -8,7 +8,8 @@ can add names and refs to our organisations or define new ones).
 
 Names not in the table still resolve deterministically: by their IATI ref when they have
 one, otherwise by their folded name, so two spellings that differ only in case, accents or
-punctuation are one organisation.
+punctuation are one organisation. Such an organisation has no canonical name: the graph
+shows the alphabetically first name it was seen under, whatever the load order.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ class AliasTableError(ValueError):
 
 @dataclass(frozen=True)
 class Organisation:
-    """A canonical organisation: its stable id and the name it is shown by."""
+    """A canonical organisation: its stable id and, when the alias table knows it, the
+    name it is shown by."""
 
     id: str
-    name: str
+    name: str | None
 
 
 class AliasTable:
@@ -49,7 +51,7 @@ class AliasTable:
         for path in paths:
             for line, row in _rows(path):
                 organisation = Organisation(row["id"], row["name"])
-                if names.setdefault(organisation.id, organisation.name) != organisation.name:
+                if names.setdefault(organisation.id, row["name"]) != row["name"]:
                     raise AliasTableError(
                         f"{path}:{line}: id {organisation.id!r} is named "
                         f"{names[organisation.id]!r} on an earlier line, not {organisation.name!r}"
@@ -63,8 +65,8 @@ class AliasTable:
             if alias and (known := self._entries.get(fold(alias))):
                 return known
         if ref:
-            return Organisation(ref, name)
-        return Organisation(f"name:{slug(name)}", name)
+            return Organisation(ref, None)
+        return Organisation(f"name:{slug(name)}", None)
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:

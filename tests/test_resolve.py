@@ -73,7 +73,7 @@ def test_unknown_names_resolve_by_folded_name_or_ref() -> None:
     assert table.resolve("État burkinabé").id == "name:etat-burkinabe"
     assert table.resolve("Etat Burkinabe").id == "name:etat-burkinabe"
     assert table.resolve("Unknown Org", "XX-1").id == "XX-1"
-    assert table.resolve("Unknown Org", "XX-1").name == "Unknown Org"
+    assert table.resolve("Unknown Org", "XX-1").name is None
 
 
 def test_user_alias_file_extends_the_table(tmp_path: Path) -> None:
