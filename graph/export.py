@@ -1,9 +1,8 @@
 """Reading the graph back out as records: the inverse of ``graph.project_writes``.
 
 Projects are read in pages of one query each (keyset on ``code``), every link gathered
-by pattern comprehension. A project is exported as one record per language it has
-texts in, each stating all its links, so loading an export into an empty database
-rebuilds the same graph.
+by pattern comprehension, and each becomes one record stating all its links, so loading
+an export into an empty database rebuilds the same graph.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from loaders.records import (
     RelatedActivity,
     Sector,
     Transaction,
+    Translation,
     Video,
 )
 
@@ -68,123 +68,134 @@ def export_records(db: Database, page_size: int = 500) -> Iterator[ProjectRecord
     while True:
         rows = db.read(run_list, _PAGE, after=after, limit=page_size)
         for row in rows:
-            yield from project_records(row)
+            yield project_record(row)
         if len(rows) < page_size:
             return
         after = rows[-1]["project"]["code"]
 
 
-def project_records(row: Row) -> Iterator[ProjectRecord]:
-    """One record per language of the project's texts."""
+def project_record(row: Row) -> ProjectRecord:
+    """The project as one record in the first language it was loaded in, its title and
+    description in other languages as translations.
+
+    Texts of linked nodes (videos, results, components …) are exported in that language
+    only: a project loaded from pages in two languages comes back with its linked texts
+    in the first.
+    """
     project = row["project"]
-    for lang in project.get("languages") or ["en"]:
-        yield ProjectRecord(
-            code=project["code"],
-            language=lang,
-            source=project.get("source", ""),
-            title=_text(project, "title", lang) or project["code"],
-            description=_text(project, "description", lang),
-            status=project.get("status"),
-            closed_on=project.get("closed_on"),
-            start_date=project.get("start_date"),
-            end_date=project.get("end_date"),
-            planned_start=project.get("planned_start"),
-            actual_start=project.get("actual_start"),
-            planned_end=project.get("planned_end"),
-            actual_end=project.get("actual_end"),
-            duration_months=project.get("duration_months"),
-            hierarchy=project.get("hierarchy"),
-            default_currency=project.get("default_currency"),
-            budget=_money(project, "budget"),
-            url=project.get("url"),
-            countries=tuple(
-                CountryRef(
-                    name=c["node"]["name"],
-                    iso2=c["node"]["iso2"],
-                    percentage=c["link"].get("percentage"),
+    languages = project.get("languages") or ["en"]
+    lang = languages[0]
+    return ProjectRecord(
+        code=project["code"],
+        language=lang,
+        source=project.get("source", ""),
+        title=project.get(f"title_{lang}") or project.get("title") or project["code"],
+        description=project.get(f"description_{lang}"),
+        translations=tuple(
+            Translation(
+                language=other,
+                title=project.get(f"title_{other}"),
+                description=project.get(f"description_{other}"),
+            )
+            for other in languages[1:]
+        ),
+        status=project.get("status"),
+        closed_on=project.get("closed_on"),
+        start_date=project.get("start_date"),
+        end_date=project.get("end_date"),
+        planned_start=project.get("planned_start"),
+        actual_start=project.get("actual_start"),
+        planned_end=project.get("planned_end"),
+        actual_end=project.get("actual_end"),
+        duration_months=project.get("duration_months"),
+        hierarchy=project.get("hierarchy"),
+        default_currency=project.get("default_currency"),
+        budget=_money(project, "budget"),
+        url=project.get("url"),
+        countries=tuple(
+            CountryRef(
+                name=c["node"]["name"],
+                iso2=c["node"]["iso2"],
+                percentage=c["link"].get("percentage"),
+            )
+            for c in row["countries"]
+        ),
+        regions=tuple(
+            RegionRef(
+                code=g["node"]["code"],
+                vocabulary=g["node"]["vocabulary"],
+                name=g["node"].get("name"),
+                percentage=g["link"].get("percentage"),
+            )
+            for g in row["regions"]
+        ),
+        office=_office(row["offices"], lang),
+        contributions=tuple(
+            _contribution(c) for c in sorted(row["contributions"], key=_by_position)
+        ),
+        participants=tuple(
+            Participation(organisation=_organisation(pt), role=pt["link"]["role"])
+            for pt in sorted(row["participants"], key=_by_role_and_name)
+        ),
+        transactions=tuple(
+            Transaction.model_validate(t) for t in json.loads(project.get("transactions") or "[]")
+        ),
+        related_activities=tuple(
+            RelatedActivity(ref=r["code"], type=r["link"]["type"])
+            for r in sorted(row["related"], key=_by_position)
+        ),
+        programme=_programme(row["programmes"], lang),
+        cooperation_programme=next(
+            (
+                CooperationProgramme(
+                    name=c["name"], start=c.get("start"), end=c.get("end"), key=c["key"]
                 )
-                for c in row["countries"]
+                for c in row["pics"]
             ),
-            regions=tuple(
-                RegionRef(
-                    code=g["node"]["code"],
-                    vocabulary=g["node"]["vocabulary"],
-                    name=g["node"].get("name"),
-                    percentage=g["link"].get("percentage"),
-                )
-                for g in row["regions"]
-            ),
-            office=_office(row["offices"], lang),
-            contributions=tuple(
-                _contribution(c) for c in sorted(row["contributions"], key=_by_position)
-            ),
-            participants=tuple(
-                Participation(organisation=_organisation(pt), role=pt["link"]["role"])
-                for pt in sorted(row["participants"], key=_by_role_and_name)
-            ),
-            transactions=tuple(
-                Transaction.model_validate(t)
-                for t in json.loads(project.get("transactions") or "[]")
-            ),
-            related_activities=tuple(
-                RelatedActivity(ref=r["code"], type=r["link"]["type"])
-                for r in sorted(row["related"], key=_by_position)
-            ),
-            programme=_programme(row["programmes"], lang),
-            cooperation_programme=next(
-                (
-                    CooperationProgramme(
-                        name=c["name"], start=c.get("start"), end=c.get("end"), key=c["key"]
-                    )
-                    for c in row["pics"]
-                ),
-                None,
-            ),
-            sectors=tuple(
-                Sector(
-                    name=_text(s["node"], "name", lang) or "",
-                    code=s["node"].get("code"),
-                    vocabulary=s["node"].get("vocabulary"),
-                    percentage=s["link"].get("percentage"),
-                    key=s["node"]["key"],
-                )
-                for s in sorted(row["sectors"], key=lambda s: s["node"]["key"])
-            ),
-            videos=tuple(
-                Video(
-                    title=_text(v["node"], "title", lang) or "",
-                    description=_text(v["node"], "description", lang),
-                    url=v["node"].get("url"),
-                )
-                for v in sorted(row["videos"], key=_by_position)
-            ),
-            documents=tuple(
-                Document(
-                    title=_text(d["node"], "title", lang) or "",
-                    url=d["node"].get("url"),
-                    category=d["node"].get("category"),
-                )
-                for d in sorted(row["documents"], key=_by_position)
-            ),
-            results=tuple(
-                _text(r["node"], "title", lang) or ""
-                for r in sorted(row["results"], key=_by_position)
-            ),
-            agreements=tuple(
-                Agreement(
-                    title=_text(a["node"], "title", lang) or "", signed_on=a["node"]["signed_on"]
-                )
-                for a in sorted(row["agreements"], key=_by_position)
-            ),
-            locations=tuple(
-                Location(
-                    name=x["node"].get("name"),
-                    latitude=x["node"].get("latitude"),
-                    longitude=x["node"].get("longitude"),
-                )
-                for x in sorted(row["locations"], key=_by_position)
-            ),
-        )
+            None,
+        ),
+        sectors=tuple(
+            Sector(
+                name=_text(s["node"], "name", lang) or "",
+                code=s["node"].get("code"),
+                vocabulary=s["node"].get("vocabulary"),
+                percentage=s["link"].get("percentage"),
+                key=s["node"]["key"],
+            )
+            for s in sorted(row["sectors"], key=lambda s: s["node"]["key"])
+        ),
+        videos=tuple(
+            Video(
+                title=_text(v["node"], "title", lang) or "",
+                description=_text(v["node"], "description", lang),
+                url=v["node"].get("url"),
+            )
+            for v in sorted(row["videos"], key=_by_position)
+        ),
+        documents=tuple(
+            Document(
+                title=_text(d["node"], "title", lang) or "",
+                url=d["node"].get("url"),
+                category=d["node"].get("category"),
+            )
+            for d in sorted(row["documents"], key=_by_position)
+        ),
+        results=tuple(
+            _text(r["node"], "title", lang) or "" for r in sorted(row["results"], key=_by_position)
+        ),
+        agreements=tuple(
+            Agreement(title=_text(a["node"], "title", lang) or "", signed_on=a["node"]["signed_on"])
+            for a in sorted(row["agreements"], key=_by_position)
+        ),
+        locations=tuple(
+            Location(
+                name=x["node"].get("name"),
+                latitude=x["node"].get("latitude"),
+                longitude=x["node"].get("longitude"),
+            )
+            for x in sorted(row["locations"], key=_by_position)
+        ),
+    )
 
 
 def _by_position(item: Row) -> int:

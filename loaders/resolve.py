@@ -45,7 +45,7 @@ def resolve(record: ProjectRecord, aliases: AliasTable | None = None) -> Project
                 for p in record.participants
             ),
             "transactions": tuple(_transaction(t, table) for t in record.transactions),
-            "sectors": tuple(_sector(sector) for sector in record.sectors),
+            "sectors": tuple(_sector(sector, record) for sector in record.sectors),
             "programme": _programme(record),
             "cooperation_programme": _cooperation_programme(record, countries),
         }
@@ -89,12 +89,23 @@ def _office(office: Office | None, table: AliasTable) -> Office | None:
     return office.model_copy(update={"agency": agency, "key": f"{agency.id}:{where}"})
 
 
-def _sector(sector: Sector) -> Sector:
+# IATI sector vocabularies 98 and 99 are each reporting organisation's own.
+_PUBLISHER_VOCABULARIES = {"98", "99"}
+
+
+def _sector(sector: Sector, record: ProjectRecord) -> Sector:
     if sector.key:
         return sector
-    if sector.code:
-        return sector.model_copy(update={"key": f"{sector.vocabulary or 'unknown'}:{sector.code}"})
-    return sector.model_copy(update={"key": f"name:{slug(sector.name)}"})
+    if not sector.code:
+        return sector.model_copy(update={"key": f"name:{slug(sector.name)}"})
+    vocabulary = sector.vocabulary or "unknown"
+    if vocabulary in _PUBLISHER_VOCABULARIES:
+        reporter = next(
+            (p.organisation for p in record.participants if p.role == "reporting"), None
+        )
+        owner = (reporter.ref or slug(reporter.name)) if reporter else record.code
+        return sector.model_copy(update={"key": f"{vocabulary}:{owner}:{sector.code}"})
+    return sector.model_copy(update={"key": f"{vocabulary}:{sector.code}"})
 
 
 def _programme(record: ProjectRecord) -> Programme | None:

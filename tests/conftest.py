@@ -90,9 +90,11 @@ def graph_snapshot(db: Database, keep_sources: bool = True) -> dict[str, list[st
     def clean(props: dict[str, object]) -> str:
         dropped = _VOLATILE if keep_sources else (*_VOLATILE, "source", "sources")
         kept = {k: v for k, v in props.items() if k not in dropped}
-        owners = kept.get("owners")
-        if isinstance(owners, list):
-            kept["owners"] = sorted(str(owner) for owner in owners)
+        # Sets kept as lists: their order records only the order of loading.
+        for unordered in ("owners", "aliases", "languages"):
+            values = kept.get(unordered)
+            if isinstance(values, list):
+                kept[unordered] = sorted(str(value) for value in values)
         return repr(sorted(kept.items()))
 
     def key(props: dict[str, object]) -> object:
