@@ -7,7 +7,7 @@ SAMPLES := samples/luxdev/MLI_801.fr.txt samples/luxdev/BKF_026.en.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps neo4j-start neo4j-stop load-samples serve lint typecheck pytest
+.PHONY: run test install system-deps neo4j-start neo4j-stop load-samples serve lint typecheck pytest bench-load
 
 run: load-samples serve
 
@@ -51,3 +51,7 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest
+
+# Bulk-load benchmark (a script, not a test): prints the table for docs/benchmarks.md.
+bench-load: install
+	$(BIN)/python -m bench.load

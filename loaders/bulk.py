@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from neo4j.exceptions import ClientError, DatabaseError, Neo4jError
 
 from graph.connection import Database
+from graph.migrations import migrate
 from graph.project_writes import write_projects
 from loaders.records import ProjectRecord
 from loaders.rejects import Rejected
@@ -66,8 +67,10 @@ def load_items(
 ) -> BulkReport:
     """Resolve and write every record of ``items``; report each rejection to ``on_reject``.
 
+    The schema is migrated first: without its key indexes every MERGE scans its label.
     ``on_progress`` gets the number of items just handled (loaded or rejected).
     """
+    migrate(db)
     report = BulkReport()
 
     def reject(rejection: Rejected) -> None:

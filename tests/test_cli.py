@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -120,3 +121,45 @@ def test_the_password_is_never_printed(neo4j_settings: Settings) -> None:
     result = aidgraph(settings, "load", "luxdev", str(SAMPLES / "MLI_801.fr.txt"))
     secret = settings.neo4j_password.get_secret_value()
     assert secret not in result.stdout + result.stderr
+
+
+def test_parse_prints_json_lines_that_read_back_to_the_same_records() -> None:
+    from loaders.jsonl import read_records
+    from loaders.luxdev import parse_file
+
+    page = SAMPLES / "MLI_801.fr.txt"
+    result = aidgraph(None, "parse", "luxdev", str(page))
+    assert result.returncode == 0, result.stderr
+    [record] = list(read_records(io.StringIO(result.stdout), "stdout"))
+    assert record == parse_file(page)
+
+
+def test_parse_iati_reports_rejected_activities_and_exits_1() -> None:
+    broken = Path(__file__).parent / "data" / "iati" / "broken.xml"
+    result = aidgraph(None, "parse", "iati", str(broken))
+    assert result.returncode == 1
+    printed = [json.loads(line)["code"] for line in result.stdout.splitlines()]
+    rejected = [line for line in result.stderr.splitlines() if line.startswith("rejected ")]
+    assert printed and rejected
+    assert all(str(broken) in line for line in rejected)
+
+
+def test_generate_writes_the_same_files_as_the_library(tmp_path: Path) -> None:
+    from loaders.iati_synthetic import write_iati_files
+
+    result = aidgraph(
+        None,
+        "generate",
+        "iati",
+        "--activities",
+        "50",
+        "--seed",
+        "3",
+        "--output",
+        str(tmp_path / "cli"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wrote 50 activities in 1 files" in result.stdout
+    [made] = write_iati_files(tmp_path / "lib", 50, 3)
+    [written] = sorted((tmp_path / "cli").iterdir())
+    assert written.read_bytes() == made.read_bytes()

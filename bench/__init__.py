@@ -1,0 +1,1 @@
+"""Benchmark scripts: they print ratios measured in one run; results go to docs/benchmarks.md."""
