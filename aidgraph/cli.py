@@ -115,15 +115,7 @@ def load_luxdev(
     rejects: RejectsPath = Path("rejects.jsonl"),
 ) -> None:
     """Load LuxDev project pages; exit 1 when any page was rejected."""
-    from loaders.luxdev import PageError, parse_file
-
-    if url is not None and len(paths) > 1:
-        err.print("--url names one page's address: give it with a single PATH")
-        raise typer.Exit(2)
-    items = numbered(
-        (str(p) for p in paths), lambda path: [parse_file(path, url=url)], (PageError,)
-    )
-    bulk_load(items, rejects, batch_size=100)
+    bulk_load(_luxdev_items(paths, url), rejects, batch_size=100)
 
 
 @load_app.command("iati")
@@ -155,6 +147,16 @@ def load_jsonl(
 
     items = numbered(expand(paths, (".jsonl", ".jsonl.gz")), read_file, ())
     bulk_load(items, rejects, batch_size)
+
+
+def _luxdev_items(paths: list[Path], url: str | None) -> Iterable[Item]:
+    """The pages as parsed items; ``url`` is one page's address, so only with one page."""
+    from loaders.luxdev import PageError, parse_file
+
+    if url is not None and len(paths) > 1:
+        err.print("--url names one page's address: give it with a single PATH")
+        raise typer.Exit(2)
+    return numbered((str(p) for p in paths), lambda path: [parse_file(path, url=url)], (PageError,))
 
 
 def _iati_file(path: Path) -> Iterable[ProjectRecord | Rejected]:
@@ -239,15 +241,7 @@ def parse_luxdev(
     ] = None,
 ) -> None:
     """Print each page's record as a JSON line; rejected pages go to stderr (exit 1)."""
-    from loaders.luxdev import PageError, parse_file
-
-    if url is not None and len(paths) > 1:
-        err.print("--url names one page's address: give it with a single PATH")
-        raise typer.Exit(2)
-    items = numbered(
-        (str(p) for p in paths), lambda path: [parse_file(path, url=url)], (PageError,)
-    )
-    print_records(items)
+    print_records(_luxdev_items(paths, url))
 
 
 @parse_app.command("iati")
