@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import math
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from loaders.records import ProjectRecord
 
@@ -61,21 +60,10 @@ _BOM = "\ufeff"
 def dumps(record: ProjectRecord) -> str:
     """One record as one compact JSON line (no newline), leaving out default values.
 
-    Raises ``ValueError`` if the record holds NaN or an infinity, which JSON cannot carry.
+    Records refuse NaN and infinities (``allow_inf_nan=False`` on the model), so every
+    number here is one JSON can carry.
     """
-    line = record.model_dump_json(exclude_defaults=True)
-    # pydantic writes a non-finite float as null, which would load back as a different
-    # (or invalid) record. With defaults left out, a null in the line is rare, so the
-    # full walk runs only then. (Were ``ser_json_inf_nan`` ever set to "constants", the
-    # reader would still refuse the NaN tokens: nothing passes silently.)
-    if "null" in line:
-        path = _non_finite(record, ())
-        if path is not None:
-            raise ValueError(
-                f"record {record.code!r}: {'.'.join(path)} is not a finite number; "
-                "JSON has no NaN or Infinity"
-            )
-    return line
+    return record.model_dump_json(exclude_defaults=True)
 
 
 def write_records(records: Iterable[ProjectRecord], out: TextIO) -> int:
@@ -245,23 +233,6 @@ def _reason(error: ValidationError) -> str:
     if len(errors) > _MAX_REASONS:
         parts.append(f"and {len(errors) - _MAX_REASONS} more")
     return "; ".join(parts)
-
-
-def _non_finite(value: object, path: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The path of the first NaN or infinity in ``value``, if any."""
-    if isinstance(value, float):
-        return None if math.isfinite(value) else path
-    if isinstance(value, BaseModel):
-        for name, item in value.__dict__.items():
-            found = _non_finite(item, (*path, name))
-            if found is not None:
-                return found
-    elif isinstance(value, tuple):
-        for index, item in enumerate(value):
-            found = _non_finite(item, (*path, str(index)))
-            if found is not None:
-                return found
-    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
