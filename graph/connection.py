@@ -40,14 +40,18 @@ class Database:
         return cls(driver, settings.neo4j_database, settings.query_timeout_seconds)
 
     def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run ``work(tx, ...)`` in a managed read transaction."""
+        """Run ``work(tx, ...)`` in a managed read transaction, bounded by the query timeout."""
         with self.driver.session(database=self.name) as session:
             return session.execute_read(self._timed(work), *args, **kwargs)
 
     def write(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run ``work(tx, ...)`` in a managed write transaction."""
+        """Run ``work(tx, ...)`` in a managed write transaction.
+
+        Unlike reads, writes get no query timeout: they are loads, whose batches may take
+        longer than a request should, and a batch cut short would only be retried.
+        """
         with self.driver.session(database=self.name) as session:
-            return session.execute_write(self._timed(work), *args, **kwargs)
+            return session.execute_write(work, *args, **kwargs)
 
     def _timed(self, work: TxWork[P, R]) -> TxWork[P, R]:
         if self.timeout is None:
