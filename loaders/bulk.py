@@ -54,7 +54,7 @@ class BulkReport:
         rate = self.loaded / self.seconds if self.seconds > 0 else 0.0
         return (
             f"read {self.read}, loaded {self.loaded}, rejected {self.rejected} "
-            f"in {self.seconds:.1f} s ({rate:.0f} activities/s)"
+            f"in {self.seconds:.1f} s ({rate:.0f} records/s)"
         )
 
 
