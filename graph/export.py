@@ -218,11 +218,10 @@ def _money(props: Row, prefix: str) -> Money | None:
 
 def _organisation(item: Row) -> OrganisationRef:
     node = item["node"]
+    # No canonical_name: the node's name may be only the first alias seen, and loading
+    # resolves names through the alias table anyway.
     return OrganisationRef(
-        name=item["link"].get("named") or node["name"],
-        ref=node.get("ref"),
-        id=node["id"],
-        canonical_name=node["name"],
+        name=item["link"].get("named") or node["name"], ref=node.get("ref"), id=node["id"]
     )
 
 
@@ -249,12 +248,7 @@ def _office(offices: list[Row], lang: str) -> Office | None:
     office, agency = offices[0]["node"], offices[0]["agency"]
     return Office(
         name=_text(office, "name", lang) or "",
-        agency=OrganisationRef(
-            name=agency["name"],
-            ref=agency.get("ref"),
-            id=agency["id"],
-            canonical_name=agency["name"],
-        ),
+        agency=OrganisationRef(name=agency["name"], ref=agency.get("ref"), id=agency["id"]),
         key=office["key"],
     )
 

@@ -67,13 +67,19 @@ class Money:
     currency: str
 
 
-def _money(props: Row, prefix: str | None = None) -> Money | None:
-    """The money in ``props``: ``amount``/``currency``, or ``<prefix>_amount``/``…_currency``."""
-    stem = f"{prefix}_" if prefix else ""
-    amount, currency = props.get(f"{stem}amount"), props.get(f"{stem}currency")
+def _money(props: Row, prefix: str) -> Money | None:
+    """The money in ``props`` as ``<prefix>_amount`` and ``<prefix>_currency``."""
+    amount, currency = props.get(f"{prefix}_amount"), props.get(f"{prefix}_currency")
     if amount is None or currency is None:
         return None
     return Money(amount=amount, currency=currency)
+
+
+def _party_name(party: Row | None) -> str | None:
+    """A transaction party's name: canonical where the alias table knows it."""
+    if party is None:
+        return None
+    return party.get("canonical_name") or party.get("name")
 
 
 def _text(props: Row, field: str, lang: str | None) -> str | None:
@@ -641,10 +647,8 @@ class Project:
                 type=t["type"],
                 date=t.get("date"),
                 value=Money(amount=t["value"]["amount"], currency=t["value"]["currency"]),
-                provider=(t.get("provider") or {}).get("canonical_name")
-                or (t.get("provider") or {}).get("name"),
-                receiver=(t.get("receiver") or {}).get("canonical_name")
-                or (t.get("receiver") or {}).get("name"),
+                provider=_party_name(t.get("provider")),
+                receiver=_party_name(t.get("receiver")),
             )
             for t in json.loads(raw)
         ]

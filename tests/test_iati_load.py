@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,15 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "iati"
 FOLDERS = [str(SHARED / "samples"), str(SHARED / "dportal-covid-2021")]
 
 
-def parsed_records() -> list[ProjectRecord]:
-    return [
+@cache
+def parsed_records() -> tuple[ProjectRecord, ...]:
+    """Every record the parser reads from the shared files (parsed once per session)."""
+    return tuple(
         item
         for path in expand(FOLDERS, (".xml", ".xml.gz"))
         for item in parse_iati_file(Path(path))
         if isinstance(item, ProjectRecord)
-    ]
+    )
 
 
 @pytest.fixture(scope="module")
