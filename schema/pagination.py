@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from graph.reads import Row
+from schema.errors import UserError
 
 T = TypeVar("T")
 
@@ -19,7 +20,7 @@ MAX_PAGE_SIZE = 100
 _PREFIX = "offset:"
 
 
-class PaginationError(ValueError):
+class PaginationError(UserError):
     """A bad ``first`` or ``after``: the message says which and why."""
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import strawberry
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -48,4 +51,16 @@ class Query:
         return await connection(info, Link.ALL_DONORS, ALL, first, after, Organisation.from_row)
 
 
-schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map=SCALARS))
+def build_schema(
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+) -> strawberry.Schema:
+    """The executable schema, with ``extensions`` (the app's protections) installed."""
+    return strawberry.Schema(
+        query=Query,
+        config=StrawberryConfig(scalar_map=SCALARS),
+        extensions=list(extensions),
+    )
+
+
+schema = build_schema()
+"""The schema without protections: for tools that print or inspect it."""
