@@ -1,7 +1,9 @@
 """The graph's schema: uniqueness constraints on every node key, and the indexes.
 
 Every statement is ``IF NOT EXISTS``, so migrating is idempotent and runs at start-up
-of the API and before every load.
+of the API and before every load. ``IF NOT EXISTS`` would keep a full-text index of the
+same name that covers other labels (a database made by an older aidgraph), so a
+full-text index that differs from the definition here is dropped and created again.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import LiteralString
 
 from neo4j import ManagedTransaction
 
-from graph.connection import Database
+from graph.connection import Database, run_list
 
 NODE_KEYS: dict[LiteralString, LiteralString] = {
     "Activity": "code",
@@ -31,13 +33,31 @@ NODE_KEYS: dict[LiteralString, LiteralString] = {
 }
 """Each node label and the property that identifies its nodes."""
 
-FULLTEXT_INDEX = "aidgraph_text"
-"""Full-text index over project titles and descriptions and video titles, in every language."""
+FULLTEXT_INDEX: LiteralString = "aidgraph_text"
+"""Full-text index over the titles and descriptions of projects, videos and documents, in
+every language."""
+
+FULLTEXT_LABELS: tuple[LiteralString, ...] = ("Project", "Video", "Document")
+FULLTEXT_PROPERTIES: tuple[LiteralString, ...] = ("search_titles", "search_descriptions")
+_ANALYZER = "standard-folding"
+"""Lower-cases and folds accents, so "securite" finds "sécurité"."""
 
 _FULLTEXT: LiteralString = (
-    "CREATE FULLTEXT INDEX aidgraph_text IF NOT EXISTS "
-    "FOR (n:Project|Video) ON EACH [n.search_titles, n.search_descriptions] "
-    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
+    "CREATE FULLTEXT INDEX " + FULLTEXT_INDEX + " IF NOT EXISTS "
+    "FOR (n:" + "|".join(FULLTEXT_LABELS) + ") "
+    "ON EACH [" + ", ".join("n." + p for p in FULLTEXT_PROPERTIES) + "] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + _ANALYZER + "'}}"
+)
+
+_SHOW_FULLTEXT: LiteralString = (
+    "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options WHERE name = $name"
+)
+
+# Documents written before the index covered them have no search_titles.
+_BACKFILL_DOCUMENTS: LiteralString = (
+    "MATCH (d:Document) WHERE d.search_titles IS NULL "
+    "SET d.search_titles = [l IN coalesce(d.languages, []) WHERE d['title_' + l] IS NOT NULL "
+    "| d['title_' + l]]"
 )
 
 
@@ -57,8 +77,29 @@ def migrate(db: Database) -> None:
     def apply(tx: ManagedTransaction, statement: LiteralString) -> None:
         tx.run(statement).consume()
 
+    if db.read(_fulltext_is_stale):
+        db.write(apply, "DROP INDEX " + FULLTEXT_INDEX + " IF EXISTS")
     # Schema changes cannot share a transaction with each other, so one each.
     for statement in statements():
         db.write(apply, statement)
+    db.write(apply, _BACKFILL_DOCUMENTS)
+    await_indexes(db)
+
+
+def await_indexes(db: Database, timeout_seconds: int = 300) -> None:
+    """Block until every index is online: a new index is populated in the background."""
     with db.driver.session(database=db.name) as session:
-        session.run("CALL db.awaitIndexes(300)").consume()
+        session.run("CALL db.awaitIndexes($timeout)", timeout=timeout_seconds).consume()
+
+
+def _fulltext_is_stale(tx: ManagedTransaction) -> bool:
+    """Whether an index named ``FULLTEXT_INDEX`` exists with another definition."""
+    for index in run_list(tx, _SHOW_FULLTEXT, name=FULLTEXT_INDEX):
+        analyzer = (index["options"] or {}).get("indexConfig", {}).get("fulltext.analyzer")
+        if (
+            sorted(index["labelsOrTypes"]) != sorted(FULLTEXT_LABELS)
+            or list(index["properties"]) != list(FULLTEXT_PROPERTIES)
+            or analyzer != _ANALYZER
+        ):
+            return True
+    return False

@@ -502,7 +502,11 @@ def _owned(
 
 
 _VIDEOS = _owned("Video", "HAS_VIDEO", "videos", "title", "description", extra=_searchable("n"))
-_DOCUMENTS = _owned("Document", "HAS_DOCUMENT", "documents", "title")
+# A document has titles only: its title in every language, for the full-text index.
+_DOCUMENT_TITLES: LiteralString = (
+    "SET n.search_titles = [l IN n.languages WHERE n['title_' + l] IS NOT NULL | n['title_' + l]]"
+)
+_DOCUMENTS = _owned("Document", "HAS_DOCUMENT", "documents", "title", extra=_DOCUMENT_TITLES)
 _RESULTS = _owned("Result", "HAS_RESULT", "results", "title")
 _AGREEMENTS = _owned("Agreement", "HAS_AGREEMENT", "agreements", "title")
 _LOCATIONS = _owned(

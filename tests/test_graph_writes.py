@@ -101,7 +101,7 @@ def test_schema_has_a_unique_key_per_label_and_the_fulltext_index(db: Database) 
     assert index == [
         {
             "name": FULLTEXT_INDEX,
-            "labelsOrTypes": ["Project", "Video"],
+            "labelsOrTypes": ["Project", "Video", "Document"],
             "properties": ["search_titles", "search_descriptions"],
         }
     ]
