@@ -9,6 +9,7 @@ worker thread and the event loop stays free.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from anyio import to_thread
 from starlette.requests import Request
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
-from graph.connection import Database
+from graph.connection import Database, P, R, TxWork
 from graph.reads import Link, Node, Row, count_links, fetch_links, fetch_nodes
 
 
@@ -62,6 +63,11 @@ class GraphLoaders:
 
             self._counts[link] = DataLoader(load_fn=load)
         return await self._counts[link].load(key)
+
+    async def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``work(tx, ...)`` in a read transaction in a worker thread, unbatched: for
+        root fields (search) that cost one query per request anyway."""
+        return await to_thread.run_sync(partial(self._db.read, work, *args, **kwargs))
 
 
 @dataclass

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from graph.reads import ALL, Link, Node
 from schema.context import Context
 from schema.pagination import Connection
+from schema.search import SearchHit, search
 from schema.types import SCALARS, Country, Organisation, Project, connection
 
 
@@ -49,6 +50,11 @@ class Query:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Organisation]:
         return await connection(info, Link.ALL_DONORS, ALL, first, after, Organisation.from_row)
+
+    search: list[SearchHit] = strawberry.field(
+        resolver=search,
+        description="Full-text search over projects, videos and documents, best first.",
+    )
 
 
 def build_schema(
