@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_PASSWORD = "aidgraph-local"
 """The documented password of the local development server; set NEO4J_PASSWORD elsewhere."""
@@ -34,6 +35,25 @@ class Settings(BaseSettings):
     )
     local_page_cache: str = Field(default="256m", validation_alias="AIDGRAPH_NEO4J_PAGE_CACHE")
     query_timeout_seconds: float = Field(default=15.0, validation_alias="AIDGRAPH_QUERY_TIMEOUT")
+
+    # Limits on GraphQL requests (schema.protection; docs/api.md, "Limits and protection").
+    max_depth: int = Field(default=10, ge=1, validation_alias="AIDGRAPH_MAX_DEPTH")
+    max_aliases: int = Field(default=30, ge=0, validation_alias="AIDGRAPH_MAX_ALIASES")
+    max_tokens: int = Field(default=5000, ge=1, validation_alias="AIDGRAPH_MAX_TOKENS")
+    max_cost: int = Field(default=100_000, ge=1, validation_alias="AIDGRAPH_MAX_COST")
+    introspection: bool = Field(default=True, validation_alias="AIDGRAPH_INTROSPECTION")
+    # NoDecode: the environment gives a comma-separated list, not JSON.
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="AIDGRAPH_CORS_ORIGINS"
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """``https://a.org, https://b.org`` → two origins; blanks are dropped."""
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @property
     def uses_local_server(self) -> bool:

@@ -17,6 +17,9 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 """The most nodes one page returns; ``first`` above it is refused."""
 
+DEFAULT_PAGE_SIZE = 20
+"""The page size when ``first`` is not given."""
+
 _PREFIX = "offset:"
 
 
@@ -38,7 +41,9 @@ def decode_cursor(cursor: str) -> int:
     return int(text[len(_PREFIX) :])
 
 
-def page_bounds(first: int | None, after: str | None, default: int = 20) -> tuple[int, int]:
+def page_bounds(
+    first: int | None, after: str | None, default: int = DEFAULT_PAGE_SIZE
+) -> tuple[int, int]:
     """(skip, limit) for a page of ``first`` nodes after cursor ``after``."""
     size = default if first is None else first
     if not 0 <= size <= MAX_PAGE_SIZE:

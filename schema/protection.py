@@ -1,0 +1,294 @@
+"""Protection against abusive queries: size, depth, alias and cost limits, timeouts,
+masked errors.
+
+``protections(settings)`` lists the schema extensions the app installs. Every limit
+refuses a request before it runs, with a message that names the limit; docs/api.md
+("Limits and protection") lists the defaults and the messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    InlineFragmentNode,
+    NamedTypeNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+    value_from_ast_untyped,
+)
+from neo4j.exceptions import Neo4jError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxTokensLimiter,
+    SchemaExtension,
+)
+
+from graph.settings import Settings
+from schema.errors import UserError
+from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+log = logging.getLogger("aidgraph.api")
+
+Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
+
+LIST_ESTIMATE = 10
+"""How many items the cost limit assumes a plain list field (no ``first``) returns.
+
+Plain lists are a project's own links (countries, contributions, documents, a
+programme's components…): a handful each, rarely more than ten.
+"""
+
+TIMEOUT_CODES = frozenset(
+    {
+        "Neo.ClientError.Transaction.TransactionTimedOut",
+        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    }
+)
+"""The Neo4j codes of a transaction stopped by its timeout (server or client set)."""
+
+
+def protections(settings: Settings) -> list[Extension]:
+    """The extensions that bound what one request may ask for, per ``settings``."""
+    limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
+    extensions: list[Extension] = [
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(QueryLimits, limits=limits),
+        partial(MaskUnexpectedErrors, timeout_seconds=settings.query_timeout_seconds),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return extensions
+
+
+# --- Depth, aliases and cost ----------------------------------------------------------
+#
+# Strawberry's QueryDepthLimiter and MaxAliasesLimiter walk every fragment spread anew:
+# twenty fragments that each spread the next one twice (about 250 tokens) keep the event
+# loop busy for seconds. One walk here measures all three limits and visits each named
+# fragment once.
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a selection asks for: estimated field resolutions, deepest nesting, aliases."""
+
+    cost: int = 0
+    depth: int = 0
+    aliases: int = 0
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(
+            self.cost + other.cost, max(self.depth, other.depth), self.aliases + other.aliases
+        )
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int
+    max_aliases: int
+    max_cost: int
+
+    def exceeded(self, measure: Measure) -> list[str]:
+        """A message for each limit ``measure`` is over."""
+        messages = []
+        if measure.depth > self.max_depth:
+            messages.append(
+                f"query depth {measure.depth:,} exceeds the limit of {self.max_depth:,}"
+            )
+        if measure.aliases > self.max_aliases:
+            messages.append(f"{measure.aliases:,} aliases exceed the limit of {self.max_aliases:,}")
+        if measure.cost > self.max_cost:
+            messages.append(
+                f"query cost {measure.cost:,} exceeds the limit of {self.max_cost:,} "
+                f"({measure.cost / self.max_cost:.1f}× over)"
+            )
+        return messages
+
+
+class QueryLimits(SchemaExtension):
+    """Refuses, before it runs, an operation over ``limits`` (see ``measure``).
+
+    An extension installing a per-request validation rule rather than a bare rule: the
+    cost depends on variables (``first: $n``), which graphql-core's validation does not see.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        rule = limits_rule(self.limits, context.variables or {})
+        context.validation_rules = (*context.validation_rules, rule)
+        yield
+
+
+def limits_rule(limits: Limits, variables: Mapping[str, Any]) -> type[ValidationRule]:
+    """A validation rule reporting each limit an operation is over."""
+
+    class LimitsRule(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            for message in limits.exceeded(measure(self.context, node, variables)):
+                self.report_error(GraphQLError(message, node))
+
+    return LimitsRule
+
+
+def measure(
+    context: ValidationContext, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+) -> Measure:
+    """The depth, aliases and cost of ``operation``.
+
+    Depth counts the fields on the longest path, the leaf included. Aliases are counted
+    wherever a fragment is spread. Cost estimates field resolutions: each field counts 1
+    times the multipliers of the fields above it. A field with ``first`` multiplies by
+    ``first`` (20 when absent); a plain list field by ``LIST_ESTIMATE``; a list directly
+    inside a page (a connection's ``edges``) is that page, so it does not multiply again.
+    """
+    root = context.schema.get_root_type(operation.operation)
+    defaults = {
+        definition.variable.name.value: value_from_ast_untyped(definition.default_value)
+        for definition in operation.variable_definitions or ()
+        if definition.default_value is not None
+    }
+    walk = _Walk(context, {**defaults, **variables})
+    return walk.selections(operation.selection_set, root, in_page=False, seen=frozenset())
+
+
+class _Walk:
+    """One walk of an operation, which measures each named fragment once."""
+
+    def __init__(self, context: ValidationContext, variables: Mapping[str, Any]) -> None:
+        self.context = context
+        self.variables = dict(variables)
+        self.fragments = {
+            definition.name.value: definition
+            for definition in context.document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        self.measured: dict[tuple[str, bool], Measure] = {}
+
+    def selections(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        in_page: bool,
+        seen: frozenset[str],
+    ) -> Measure:
+        total = Measure()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, in_page, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                kind = self.type_of(selection.type_condition) or parent
+                total += self.selections(selection.selection_set, kind, in_page, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value, in_page, seen)
+        return total
+
+    def field(
+        self,
+        node: FieldNode,
+        parent: GraphQLNamedType | None,
+        in_page: bool,
+        seen: frozenset[str],
+    ) -> Measure:
+        alias = 1 if node.alias else 0
+        fields: dict[str, GraphQLField] = getattr(parent, "fields", {})
+        definition = fields.get(node.name.value)
+        if definition is None or node.name.value.startswith("__"):
+            # Introspection is bounded by the schema (and GraphiQL's query is deep);
+            # unknown fields are reported by graphql-core. Aliases inside still count.
+            if node.selection_set is None:
+                return Measure(aliases=alias)
+            inner = self.selections(node.selection_set, None, False, seen)
+            return Measure(aliases=alias + inner.aliases)
+        if node.selection_set is None:
+            return Measure(cost=1, depth=1, aliases=alias)
+        paged = "first" in definition.args
+        if paged:
+            multiplier = self.page_size(node)
+        elif is_list_type(get_nullable_type(definition.type)) and not in_page:
+            multiplier = LIST_ESTIMATE
+        else:
+            multiplier = 1
+        inner = self.selections(node.selection_set, get_named_type(definition.type), paged, seen)
+        return Measure(1 + multiplier * inner.cost, 1 + inner.depth, alias + inner.aliases)
+
+    def fragment(self, name: str, in_page: bool, seen: frozenset[str]) -> Measure:
+        definition = self.fragments.get(name)
+        if definition is None or name in seen:  # unknown or cyclic: reported by other rules
+            return Measure()
+        key = (name, in_page)
+        if key not in self.measured:
+            kind = self.type_of(definition.type_condition)
+            self.measured[key] = self.selections(
+                definition.selection_set, kind, in_page, seen | {name}
+            )
+        return self.measured[key]
+
+    def page_size(self, node: FieldNode) -> int:
+        """``first`` as the resolver will see it, capped: a larger one is refused anyway."""
+        argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
+        value = None if argument is None else value_from_ast_untyped(argument.value, self.variables)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return DEFAULT_PAGE_SIZE
+        return min(max(value, 0), MAX_PAGE_SIZE)
+
+    def type_of(self, node: NamedTypeNode | None) -> GraphQLNamedType | None:
+        return None if node is None else self.context.schema.get_type(node.name.value)
+
+
+# --- Errors ---------------------------------------------------------------------------
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Whether ``error``'s message must be hidden from the client.
+
+    Parse and validation errors have no original error; ``UserError`` messages and
+    graphql-core's own (argument coercion) are written for clients. Anything else may
+    hold Cypher, paths or values.
+    """
+    original = error.original_error
+    return original is not None and not isinstance(original, UserError | GraphQLError)
+
+
+def is_timeout(error: BaseException | None) -> bool:
+    return isinstance(error, Neo4jError) and error.code in TIMEOUT_CODES
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Replaces unexpected errors by "Unexpected error." (logged here in full), and a
+    Neo4j transaction timeout by a message that says which limit it hit."""
+
+    def __init__(self, timeout_seconds: float) -> None:
+        super().__init__(should_mask_error=is_unexpected)
+        self.timeout_seconds = timeout_seconds
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if is_timeout(error.original_error):
+            log.warning("query timed out at %s", error.path)
+            message = f"the query took longer than the {self.timeout_seconds:g} s limit"
+        else:
+            log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+            message = self.error_message
+        # No original_error: nothing of the exception may reach the response.
+        return GraphQLError(
+            message, error.nodes, error.source, error.positions, error.path, original_error=None
+        )
