@@ -12,17 +12,21 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from neo4j.exceptions import DriverError, Neo4jError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
+from strawberry import Schema
 from strawberry.asgi import GraphQL
 
 from graph.connection import Database
 from graph.migrations import migrate
 from graph.settings import Settings
 from schema.context import Context, GraphLoaders
-from schema.query import schema
+from schema.protection import protections
+from schema.query import build_schema
 
 log = logging.getLogger("aidgraph.api")
 
@@ -30,7 +34,7 @@ log = logging.getLogger("aidgraph.api")
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app, giving each request fresh batched loaders."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, schema: Schema, db: Database) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.db = db
 
@@ -61,8 +65,10 @@ class Readiness:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """The API over the database ``settings`` point at (the environment's by default)."""
-    db = Database.connect(settings or Settings())
+    """The API over the database ``settings`` point at (the environment's by default),
+    with the limits, error masking and CORS origins they set."""
+    settings = settings or Settings()
+    db = Database.connect(settings)
     readiness = Readiness(db)
 
     async def healthz(request: Request) -> Response:
@@ -80,13 +86,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         db.close()
 
-    graphql = GraphQLApp(db)
+    graphql = GraphQLApp(build_schema(protections(settings)), db)
+    # Browsers on other origins (front ends) may call the API only when listed; with no
+    # origins configured every cross-origin request is refused.
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type"],
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
+        middleware=[cors],
         lifespan=lifespan,
     )
 
