@@ -64,11 +64,15 @@ class Readiness:
         return True
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
     """The API over the database ``settings`` point at (the environment's by default),
-    with the limits, error masking and CORS origins they set."""
+    with the limits, error masking and CORS origins they set.
+
+    ``db`` replaces the connection ``settings`` describe: tests pass one that counts
+    queries. The app's lifespan closes it.
+    """
     settings = settings or Settings()
-    db = Database.connect(settings)
+    db = db or Database.connect(settings)
     readiness = Readiness(db)
 
     async def healthz(request: Request) -> Response:
