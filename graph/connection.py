@@ -8,7 +8,7 @@ the driver retries them on transient errors.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
+from typing import Any, Concatenate, LiteralString, ParamSpec, Self, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
@@ -30,7 +30,7 @@ class Database:
         self.timeout = timeout
 
     @classmethod
-    def connect(cls, settings: Settings) -> Database:
+    def connect(cls, settings: Settings) -> Self:
         driver = GraphDatabase.driver(
             settings.uri,
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),

@@ -9,20 +9,38 @@ request picks a ``Link`` member and passes keys, offsets and limits as parameter
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction
 
+from graph.filters import (
+    Compiled,
+    Filter,
+    FilterError,
+    Kind,
+    Sort,
+    compile_filter,
+    compile_order,
+)
+
 Row = dict[str, Any]
 
 
-class Node(Enum):
+class NodeKind(Enum):
     """Node kinds fetched by key: (label, key property)."""
 
     PROJECT = ("Project", "code")
     COUNTRY = ("Country", "iso2")
     ORGANISATION = ("Organisation", "id")
+    OFFICE = ("Office", "key")
+    PROGRAMME = ("Programme", "key")
+    COMPONENT = ("Component", "key")
+    COOPERATION_PROGRAMME = ("CooperationProgramme", "key")
+    SECTOR = ("Sector", "key")
+    VIDEO = ("Video", "key")
+    DOCUMENT = ("Document", "key")
 
     def __init__(self, label: LiteralString, key: LiteralString) -> None:
         self.label = label
@@ -47,6 +65,7 @@ class Link(Enum):
     PROJECT_COUNTRIES = (
         "MATCH (:Project {code: key})-[r:IN_COUNTRY]->(n:Country)",
         "n.name",
+        Kind.COUNTRY,
     )
     PROJECT_OFFICE = (
         "MATCH (:Project {code: key})<-[r:MANAGES]-(n:Office)",
@@ -88,14 +107,17 @@ class Link(Enum):
     PROJECT_SECTORS = (
         "MATCH (:Project {code: key})-[r:IN_SECTOR]->(n:Sector)",
         "n.name",
+        Kind.SECTOR,
     )
     PROJECT_VIDEOS = (
         "MATCH (:Project {code: key})-[r:HAS_VIDEO]->(n:Video)",
         "r.position",
+        Kind.VIDEO,
     )
     PROJECT_DOCUMENTS = (
         "MATCH (:Project {code: key})-[r:HAS_DOCUMENT]->(n:Document)",
         "r.position",
+        Kind.DOCUMENT,
     )
     PROJECT_RESULTS = (
         "MATCH (:Project {code: key})-[r:HAS_RESULT]->(n:Result)",
@@ -108,15 +130,18 @@ class Link(Enum):
     COUNTRY_PROJECTS = (
         "MATCH (:Country {iso2: key})<-[r:IN_COUNTRY]-(n:Project)",
         "n.code",
+        Kind.PROJECT,
     )
     DONOR_PROJECTS = (
         "MATCH (:Organisation {id: key})-[:CONTRIBUTES_TO]->(n:Project) WITH DISTINCT n, null AS r",
         "n.code",
+        Kind.PROJECT,
     )
     ORGANISATION_PARTICIPATIONS = (
         "MATCH (:Organisation {id: key})-[:PARTICIPATES_IN]->(n:Project) "
         "WITH DISTINCT n, null AS r",
         "n.code",
+        Kind.PROJECT,
     )
     AGENCY_OFFICES = (
         "MATCH (:Organisation {id: key})-[r:HAS_OFFICE]->(n:Office)",
@@ -129,6 +154,7 @@ class Link(Enum):
     OFFICE_PROJECTS = (
         "MATCH (:Office {key: key})-[r:MANAGES]->(n:Project)",
         "n.code",
+        Kind.PROJECT,
     )
     PROGRAMME_COMPONENTS = (
         "MATCH (:Programme {key: key})<-[r:PART_OF]-(n:Component)",
@@ -145,14 +171,17 @@ class Link(Enum):
     COMPONENT_PROJECTS = (
         "MATCH (:Component {key: key})<-[r:IMPLEMENTS]-(n:Project)",
         "n.code",
+        Kind.PROJECT,
     )
     SECTOR_PROJECTS = (
         "MATCH (:Sector {key: key})<-[r:IN_SECTOR]-(n:Project)",
         "n.code",
+        Kind.PROJECT,
     )
     PIC_PROJECTS = (
         "MATCH (:CooperationProgramme {key: key})<-[r:UNDER]-(n:Project)",
         "n.code",
+        Kind.PROJECT,
     )
     VIDEO_PROJECT = (
         "MATCH (:Video {key: key})<-[r:HAS_VIDEO]-(n:Project)",
@@ -162,53 +191,90 @@ class Link(Enum):
         "MATCH (:Document {key: key})<-[r:HAS_DOCUMENT]-(n:Project)",
         "n.code",
     )
-    ALL_DONORS = ("MATCH (n:Donor) WITH n, null AS r", "n.name, n.id")
-    ALL_PROJECTS = ("MATCH (n:Project) WITH n, null AS r", "n.code")
-    ALL_COUNTRIES = ("MATCH (n:Country) WITH n, null AS r", "n.name")
+    PROGRAMME_PROJECTS = (
+        "MATCH (:Programme {key: key})<-[:PART_OF]-(:Component)<-[:IMPLEMENTS]-(n:Project) "
+        "WITH DISTINCT n, null AS r",
+        "n.code",
+        Kind.PROJECT,
+    )
+    DONOR_CONTRIBUTIONS = (
+        "MATCH (:Organisation {id: key})-[r:CONTRIBUTES_TO]->(n:Project)",
+        "n.code, r.position",
+        Kind.PROJECT,
+        Kind.CONTRIBUTION,
+    )
+    ALL_VIDEOS = ("MATCH (n:Video) WITH n, null AS r", "n.key", Kind.VIDEO)
+    ALL_DOCUMENTS = ("MATCH (n:Document) WITH n, null AS r", "n.key", Kind.DOCUMENT)
+    ALL_DONORS = ("MATCH (n:Donor) WITH n, null AS r", "n.name, n.id", Kind.ORGANISATION)
+    ALL_PROJECTS = ("MATCH (n:Project) WITH n, null AS r", "n.code", Kind.PROJECT)
+    ALL_COUNTRIES = ("MATCH (n:Country) WITH n, null AS r", "n.name", Kind.COUNTRY)
 
-    def __init__(self, match: LiteralString, order: LiteralString) -> None:
+    def __init__(
+        self,
+        match: LiteralString,
+        order: LiteralString,
+        kind: Kind | None = None,
+        edge: Kind | None = None,
+    ) -> None:
         self.match = match
         self.order = order
+        self.kind = kind
+        self.edge = edge
 
-    @property
-    def page_query(self) -> LiteralString:
-        return (
-            "UNWIND $keys AS key CALL (key) { "
-            + self.match
-            + " WITH n, r ORDER BY "
-            + self.order
-            + " SKIP $skip LIMIT $limit "
-            "RETURN collect({node: n {.*}, link: r {.*}}) AS rows } "
-            "RETURN key, rows"
-        )
+    def matching(self, where: Filter | None) -> Compiled:
+        """The link's MATCH narrowed by ``where``, binding ``n`` and ``r``."""
+        if where is None:
+            return Compiled(self.match)
+        if self.kind is None:
+            raise FilterError(f"{self.name} cannot be filtered")
+        condition = compile_filter(where, self.kind)
+        return Compiled(self.match + " WITH n, r WHERE " + condition.cypher, condition.parameters)
 
-    @property
-    def count_query(self) -> LiteralString:
-        return (
-            "UNWIND $keys AS key CALL (key) { "
-            + self.match
-            + " RETURN count(*) AS total } RETURN key, total"
-        )
+    def ordering(self, order: tuple[Sort, ...]) -> LiteralString:
+        """ORDER BY keys: ``order``, then the link's own order, which breaks ties."""
+        kinds = {kind: var for kind, var in ((self.kind, "n"), (self.edge, "r")) if kind}
+        return compile_order(order, kinds, self.order)
 
 
 ALL = ""
 """The parent key of top-level lists (``Link.ALL_*``), which have no parent."""
 
 
-def fetch_nodes(tx: ManagedTransaction, kind: Node, keys: Sequence[str]) -> dict[str, Row]:
+def fetch_nodes(tx: ManagedTransaction, kind: NodeKind, keys: Sequence[str]) -> dict[str, Row]:
     """The properties of the nodes of ``kind`` with these keys (missing keys are absent)."""
     return {record["key"]: record["node"] for record in tx.run(kind.query, keys=list(keys))}
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What one connection lists: a link, narrowed and ordered. Hashable: it keys loaders."""
+
+    link: Link
+    where: Filter | None = None
+    order: tuple[Sort, ...] = ()
+
+
 def fetch_links(
-    tx: ManagedTransaction, link: Link, keys: Sequence[str], skip: int, limit: int
+    tx: ManagedTransaction, listing: Listing, keys: Sequence[str], skip: int, limit: int
 ) -> dict[str, list[Row]]:
-    """For each parent key, rows ``{node, link}`` of one page of ``link``, in order."""
-    result = tx.run(link.page_query, keys=list(keys), skip=skip, limit=limit)
-    return {record["key"]: record["rows"] for record in result}
+    """For each parent key, rows ``{node, link}`` of one page of ``listing``, in order."""
+    matching = listing.link.matching(listing.where)
+    query = (
+        "UNWIND $keys AS key CALL (key) { " + matching.cypher
+        + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
+        + " SKIP $skip LIMIT $limit "
+        "RETURN collect({node: n {.*}, link: r {.*}}) AS rows } RETURN key, rows"
+    )  # fmt: skip
+    parameters = {**matching.parameters, "keys": list(keys), "skip": skip, "limit": limit}
+    return {record["key"]: record["rows"] for record in tx.run(query, parameters)}
 
 
-def count_links(tx: ManagedTransaction, link: Link, keys: Sequence[str]) -> dict[str, int]:
-    """For each parent key, how many rows ``link`` has."""
-    result = tx.run(link.count_query, keys=list(keys))
-    return {record["key"]: record["total"] for record in result}
+def count_links(tx: ManagedTransaction, listing: Listing, keys: Sequence[str]) -> dict[str, int]:
+    """For each parent key, how many rows ``listing`` has."""
+    matching = listing.link.matching(listing.where)
+    query = (
+        "UNWIND $keys AS key CALL (key) { " + matching.cypher
+        + " RETURN count(*) AS total } RETURN key, total"
+    )  # fmt: skip
+    parameters = {**matching.parameters, "keys": list(keys)}
+    return {record["key"]: record["total"] for record in tx.run(query, parameters)}

@@ -17,8 +17,9 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from graph.aggregates import Measure, aggregate
 from graph.connection import Database, P, R, TxWork
-from graph.reads import Link, Node, Row, count_links, fetch_links, fetch_nodes
+from graph.reads import Link, Listing, NodeKind, Row, count_links, fetch_links, fetch_nodes
 
 
 class GraphLoaders:
@@ -26,11 +27,12 @@ class GraphLoaders:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._nodes: dict[Node, DataLoader[str, Row | None]] = {}
-        self._pages: dict[tuple[Link, int, int], DataLoader[str, list[Row]]] = {}
-        self._counts: dict[Link, DataLoader[str, int]] = {}
+        self._nodes: dict[NodeKind, DataLoader[str, Row | None]] = {}
+        self._pages: dict[tuple[Listing, int, int], DataLoader[str, list[Row]]] = {}
+        self._counts: dict[Listing, DataLoader[str, int]] = {}
+        self._aggregates: dict[tuple[Measure, Listing, int], DataLoader[str, list[Row]]] = {}
 
-    async def node(self, kind: Node, key: str) -> Row | None:
+    async def node(self, kind: NodeKind, key: str) -> Row | None:
         if kind not in self._nodes:
 
             async def load(keys: list[str]) -> list[Row | None]:
@@ -41,28 +43,48 @@ class GraphLoaders:
         return await self._nodes[kind].load(key)
 
     async def links(self, link: Link, key: str, skip: int = 0, limit: int = 1000) -> list[Row]:
-        """One page of ``link`` from ``key``: rows ``{"node": …, "link": …}``."""
-        page = (link, skip, limit)
+        """Rows ``{"node": …, "link": …}`` of ``link`` from ``key``, in the link's order."""
+        return await self.page(Listing(link), key, skip, limit)
+
+    async def page(self, listing: Listing, key: str, skip: int, limit: int) -> list[Row]:
+        """One page of ``listing`` from ``key``: rows ``{"node": …, "link": …}``."""
+        page = (listing, skip, limit)
         if page not in self._pages:
 
             async def load(keys: list[str]) -> list[list[Row]]:
                 found = await to_thread.run_sync(
-                    self._db.read, fetch_links, link, keys, skip, limit
+                    self._db.read, fetch_links, listing, keys, skip, limit
                 )
                 return [found.get(key, []) for key in keys]
 
             self._pages[page] = DataLoader(load_fn=load)
         return await self._pages[page].load(key)
 
-    async def count(self, link: Link, key: str) -> int:
-        if link not in self._counts:
+    async def count(self, listing: Listing, key: str) -> int:
+        if listing not in self._counts:
 
             async def load(keys: list[str]) -> list[int]:
-                found = await to_thread.run_sync(self._db.read, count_links, link, keys)
+                found = await to_thread.run_sync(self._db.read, count_links, listing, keys)
                 return [found.get(key, 0) for key in keys]
 
-            self._counts[link] = DataLoader(load_fn=load)
-        return await self._counts[link].load(key)
+            self._counts[listing] = DataLoader(load_fn=load)
+        return await self._counts[listing].load(key)
+
+    async def aggregate(
+        self, measure: Measure, listing: Listing, key: str, limit: int = 0
+    ) -> list[Row]:
+        """The rows of ``measure`` over ``listing`` from ``key``."""
+        wanted = (measure, listing, limit)
+        if wanted not in self._aggregates:
+
+            async def load(keys: list[str]) -> list[list[Row]]:
+                found = await to_thread.run_sync(
+                    self._db.read, aggregate, measure, listing, keys, limit
+                )
+                return [found.get(key, []) for key in keys]
+
+            self._aggregates[wanted] = DataLoader(load_fn=load)
+        return await self._aggregates[wanted].load(key)
 
     async def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``work(tx, ...)`` in a read transaction in a worker thread, unbatched: for

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
@@ -27,28 +28,44 @@ class PaginationError(UserError):
     """A bad ``first`` or ``after``: the message says which and why."""
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+def list_scope(*parts: object) -> str:
+    """A short fingerprint of what a connection lists (its link, parent, filter and order).
+
+    Cursors carry it, so a cursor from another list or another ``where``/``orderBy`` is
+    refused instead of silently pointing at the wrong place.
+    """
+    return hashlib.blake2s(repr(parts).encode(), digest_size=6).hexdigest()
 
 
-def decode_cursor(cursor: str) -> int:
+def encode_cursor(offset: int, scope: str = "") -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}:{scope}".encode()).decode()
+
+
+def decode_cursor(cursor: str, scope: str = "") -> int:
+    """The offset ``cursor`` points at, in the list ``scope`` names."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise PaginationError(f"invalid cursor {cursor!r}") from None
-    if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+    offset, _, cursor_scope = text.removeprefix(_PREFIX).partition(":")
+    if not text.startswith(_PREFIX) or not offset.isdigit():
         raise PaginationError(f"invalid cursor {cursor!r}")
-    return int(text[len(_PREFIX) :])
+    if cursor_scope != scope:
+        raise PaginationError(
+            f"cursor {cursor!r} belongs to another list: use a cursor from this field with "
+            "the same where and orderBy"
+        )
+    return int(offset)
 
 
 def page_bounds(
-    first: int | None, after: str | None, default: int = DEFAULT_PAGE_SIZE
+    first: int | None, after: str | None, scope: str = "", default: int = DEFAULT_PAGE_SIZE
 ) -> tuple[int, int]:
     """(skip, limit) for a page of ``first`` nodes after cursor ``after``."""
     size = default if first is None else first
     if not 0 <= size <= MAX_PAGE_SIZE:
         raise PaginationError(f"first must be between 0 and {MAX_PAGE_SIZE}, got {size}")
-    skip = 0 if after is None else decode_cursor(after) + 1
+    skip = 0 if after is None else decode_cursor(after, scope) + 1
     return skip, size
 
 
@@ -85,10 +102,13 @@ def build_connection(
     limit: int,
     to_node: Callable[[Row], T],
     count: Callable[[], Awaitable[int]],
+    scope: str = "",
 ) -> Connection[T]:
     """A connection from ``rows`` fetched with ``limit + 1`` (the extra row means more)."""
     page = rows[:limit]
-    edges = [Edge(cursor=encode_cursor(skip + i), node=to_node(row)) for i, row in enumerate(page)]
+    edges = [
+        Edge(cursor=encode_cursor(skip + i, scope), node=to_node(row)) for i, row in enumerate(page)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
