@@ -9,47 +9,104 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
-from graph.reads import ALL, Link, Node
+from graph.reads import ALL, Link, Listing, NodeKind, Row
 from schema.context import Context
+from schema.node import NODE_KINDS, Node, decode_global_id
+from schema.order import DocumentOrder, VideoOrder, to_sorts
 from schema.pagination import Connection
 from schema.search import SearchHit, search
-from schema.types import SCALARS, Country, Organisation, Project, connection
+from schema.types import (
+    SCALARS,
+    CooperationProgramme,
+    Country,
+    Document,
+    Office,
+    Organisation,
+    Programme,
+    Project,
+    Sector,
+    Video,
+    connection,
+    projects_field,
+)
+from schema.where import DocumentWhere, VideoWhere, to_filter
+
+_TYPES: dict[str, Callable[[Row], Node]] = {
+    "Project": lambda props: Project(_props=props),
+    "Country": lambda props: Country(_props=props),
+    "Organisation": lambda props: Organisation(_props=props),
+    "Office": lambda props: Office(_props=props),
+    "Programme": lambda props: Programme(_props=props),
+    "CooperationProgramme": lambda props: CooperationProgramme(_props=props),
+    "Sector": lambda props: Sector(_props=props),
+    "Video": lambda props: Video(_props=props),
+    "Document": lambda props: Document(_props=props),
+}
+"""How to build each Node type from its node's properties (keys as in ``NODE_KINDS``)."""
 
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="Any object by its global ID (the Node interface).")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        type_name, key = decode_global_id(id)
+        props = await info.context.loaders.node(NODE_KINDS[type_name], key)
+        return None if props is None else _TYPES[type_name](props)
+
     @strawberry.field(description="A project by its code, e.g. MLI/801.")
     async def project(self, info: Info[Context, None], code: str) -> Project | None:
-        props = await info.context.loaders.node(Node.PROJECT, code)
+        props = await info.context.loaders.node(NodeKind.PROJECT, code)
         return None if props is None else Project(_props=props)
 
-    @strawberry.field(description="All projects, by code.")
-    async def projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Project]:
-        return await connection(info, Link.ALL_PROJECTS, ALL, first, after, Project.from_row)
+    projects = projects_field(Link.ALL_PROJECTS, "", "All projects (by code unless orderBy).")
 
     @strawberry.field(description="A country by its ISO 3166-1 alpha-2 code, e.g. ML.")
     async def country(self, info: Info[Context, None], iso2: str) -> Country | None:
-        props = await info.context.loaders.node(Node.COUNTRY, iso2.upper())
+        props = await info.context.loaders.node(NodeKind.COUNTRY, iso2.upper())
         return None if props is None else Country(_props=props)
 
     @strawberry.field(description="Countries with projects, by name.")
     async def countries(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Country]:
-        return await connection(info, Link.ALL_COUNTRIES, ALL, first, after, Country.from_row)
+        listing = Listing(Link.ALL_COUNTRIES)
+        return await connection(info, listing, ALL, first, after, Country.from_row)
 
-    @strawberry.field(description="An organisation by its canonical id.")
-    async def organisation(self, info: Info[Context, None], id: str) -> Organisation | None:
-        props = await info.context.loaders.node(Node.ORGANISATION, id)
+    @strawberry.field(description="An organisation by its key (canonical id), e.g. XM-DAC-22-2.")
+    async def organisation(self, info: Info[Context, None], key: str) -> Organisation | None:
+        props = await info.context.loaders.node(NodeKind.ORGANISATION, key)
         return None if props is None else Organisation(_props=props)
 
     @strawberry.field(description="Organisations that fund projects, by name.")
     async def donors(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Organisation]:
-        return await connection(info, Link.ALL_DONORS, ALL, first, after, Organisation.from_row)
+        listing = Listing(Link.ALL_DONORS)
+        return await connection(info, listing, ALL, first, after, Organisation.from_row)
+
+    @strawberry.field(description="Videos of every project (by key unless orderBy).")
+    async def videos(
+        self,
+        info: Info[Context, None],
+        where: VideoWhere | None = None,
+        order_by: list[VideoOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Video]:
+        listing = Listing(Link.ALL_VIDEOS, to_filter(where), to_sorts(order_by))
+        return await connection(info, listing, ALL, first, after, Video.from_row)
+
+    @strawberry.field(description="Documents of every project (by key unless orderBy).")
+    async def documents(
+        self,
+        info: Info[Context, None],
+        where: DocumentWhere | None = None,
+        order_by: list[DocumentOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Document]:
+        listing = Listing(Link.ALL_DOCUMENTS, to_filter(where), to_sorts(order_by))
+        return await connection(info, listing, ALL, first, after, Document.from_row)
 
     search: list[SearchHit] = strawberry.field(
         resolver=search,

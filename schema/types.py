@@ -11,16 +11,22 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime
-from enum import Enum
-from typing import Annotated, NewType, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NewType, TypeVar
 
 import strawberry
 from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
-from graph.reads import Link, Node, Row
+from graph.reads import Link, Listing, NodeKind, Row
 from schema.context import Context
-from schema.pagination import Connection, build_connection, page_bounds
+from schema.node import Node
+from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
+from schema.pagination import Connection, build_connection, list_scope, page_bounds
+from schema.status import ProjectStatus
+from schema.where import ProjectWhere, VideoWhere, to_filter
+
+if TYPE_CHECKING:
+    from schema.aggregates import ProjectAggregate
 
 PartialDate = NewType("PartialDate", str)
 """An ISO 8601 date at the precision its source gave (the scalar is in ``SCALARS``)."""
@@ -49,16 +55,6 @@ Lang = Annotated[
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 T = TypeVar("T")
-
-
-@strawberry.enum(description="Activity status, after the IATI ActivityStatus codelist.")
-class ProjectStatus(Enum):
-    PIPELINE = "pipeline"
-    IMPLEMENTATION = "implementation"
-    FINALISATION = "finalisation"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-    SUSPENDED = "suspended"
 
 
 @strawberry.type(description="An amount of money in one currency (ISO 4217).")
@@ -100,25 +96,61 @@ async def _all(info: Info[Context, None], link: Link, key: str) -> list[Row]:
 
 async def connection(
     info: Info[Context, None],
-    link: Link,
+    listing: Listing,
     key: str,
     first: int | None,
     after: str | None,
     to_node: Callable[[Row], T],
 ) -> Connection[T]:
-    """One page of ``link`` from ``key`` as a connection; the total is counted on demand."""
-    skip, limit = page_bounds(first, after)
+    """One page of ``listing`` from ``key`` as a connection; the total is counted on demand."""
+    scope = list_scope(listing, key)
+    skip, limit = page_bounds(first, after, scope)
     loaders = info.context.loaders
-    rows = await loaders.links(link, key, skip, limit + 1)
+    rows = await loaders.page(listing, key, skip, limit + 1)
 
     async def count() -> int:
-        return await loaders.count(link, key)
+        return await loaders.count(listing, key)
 
-    return build_connection(rows, skip, limit, to_node, count)
+    return build_connection(rows, skip, limit, to_node, count, scope)
+
+
+async def project_connection(
+    info: Info[Context, None],
+    link: Link,
+    key: str,
+    where: ProjectWhere | None,
+    order_by: list[ProjectOrder] | None,
+    first: int | None,
+    after: str | None,
+) -> ProjectConnection:
+    """One page of the projects ``link`` reaches from ``key``, filtered and sorted."""
+    listing = Listing(link, to_filter(where), to_sorts(order_by))
+    page = await connection(info, listing, key, first, after, Project.from_row)
+    return ProjectConnection(
+        edges=page.edges, page_info=page.page_info, _count=page._count, _listing=listing, _key=key
+    )
+
+
+def projects_field(link: Link, key: str, description: str) -> Any:
+    """A ``projects(where:, orderBy:, first:, after:)`` field over ``link`` from the parent's
+    ``key`` property: every project connection takes the same arguments."""
+
+    async def resolve(
+        root: Any,
+        info: Info[Context, None],
+        where: ProjectWhere | None = None,
+        order_by: list[ProjectOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProjectConnection:
+        parent_key = "" if root is None else str(root._props[key])
+        return await project_connection(info, link, parent_key, where, order_by, first, after)
+
+    return strawberry.field(resolver=resolve, description=description)
 
 
 @strawberry.type(description="A country, by ISO 3166-1 alpha-2 code.")
-class Country:
+class Country(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field
@@ -129,13 +161,7 @@ class Country:
     def name(self) -> str:
         return str(self._props["name"])
 
-    @strawberry.field
-    async def projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Project]:
-        return await connection(
-            info, Link.COUNTRY_PROJECTS, self._props["iso2"], first, after, Project.from_row
-        )
+    projects = projects_field(Link.COUNTRY_PROJECTS, "iso2", "Projects in this country.")
 
     @staticmethod
     def from_row(row: Row) -> Country:
@@ -143,11 +169,11 @@ class Country:
 
 
 @strawberry.type(description="An organisation: a donor, an implementing agency, or both.")
-class Organisation:
+class Organisation(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field(description="Canonical id: an IATI organisation ref where known.")
-    def id(self) -> str:
+    def key(self) -> str:
         return str(self._props["id"])
 
     @strawberry.field
@@ -162,29 +188,28 @@ class Organisation:
     def aliases(self) -> list[str]:
         return list(self._props.get("aliases") or [])
 
-    @strawberry.field(description="Projects it contributes to.")
-    async def projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Project]:
-        return await connection(
-            info, Link.DONOR_PROJECTS, self._props["id"], first, after, Project.from_row
-        )
+    projects = projects_field(Link.DONOR_PROJECTS, "id", "Projects it contributes to.")
+    participated_projects = projects_field(
+        Link.ORGANISATION_PARTICIPATIONS,
+        "id",
+        "Projects it takes part in other than by funding (implementing, extending, "
+        "accountable, reporting, partner).",
+    )
 
     @strawberry.field(
-        description="Projects it takes part in other than by funding (implementing, "
-        "extending, accountable, reporting, partner)."
+        description="Its contributions, one per project and currency, with the amounts: "
+        "sortable by amount."
     )
-    async def participated_projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Project]:
-        return await connection(
-            info,
-            Link.ORGANISATION_PARTICIPATIONS,
-            self._props["id"],
-            first,
-            after,
-            Project.from_row,
-        )
+    async def contributions(
+        self,
+        info: Info[Context, None],
+        where: ProjectWhere | None = None,
+        order_by: list[ContributionOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Funding]:
+        listing = Listing(Link.DONOR_CONTRIBUTIONS, to_filter(where), to_sorts(order_by))
+        return await connection(info, listing, self._props["id"], first, after, Funding.from_row)
 
     @strawberry.field
     async def offices(self, info: Info[Context, None]) -> list[Office]:
@@ -209,24 +234,33 @@ class Contribution:
 
     @staticmethod
     def from_row(row: Row) -> Contribution:
-        link = row["link"]
-        currency = link.get("currency")
+        return Contribution(donor=Organisation.from_row(row), **_contribution_money(row["link"]))
 
-        def money(field: str) -> Money | None:
-            value = link.get(field)
-            return (
-                None
-                if value is None or currency is None
-                else Money(amount=value, currency=currency)
-            )
 
-        return Contribution(
-            donor=Organisation.from_row(row),
-            amount=money("amount"),
-            committed=money("committed"),
-            disbursed=money("disbursed"),
-            spent=money("spent"),
-        )
+def _contribution_money(link: Row) -> dict[str, Money | None]:
+    """The amounts on a CONTRIBUTES_TO relationship, in its currency."""
+    currency = link.get("currency")
+
+    def money(field: str) -> Money | None:
+        value = link.get(field)
+        return None if value is None or currency is None else Money(amount=value, currency=currency)
+
+    return {field: money(field) for field in ("amount", "committed", "disbursed", "spent")}
+
+
+@strawberry.type(description="A donor's contribution seen from the donor: the project and amounts.")
+class Funding:
+    project: Project
+    amount: Money | None = strawberry.field(description="The contribution the source states.")
+    committed: Money | None = strawberry.field(description="Total of commitments (IATI).")
+    disbursed: Money | None = strawberry.field(
+        description="Total of disbursements and incoming funds (IATI)."
+    )
+    spent: Money | None = strawberry.field(description="Total of expenditures (IATI).")
+
+    @staticmethod
+    def from_row(row: Row) -> Funding:
+        return Funding(project=Project.from_row(row), **_contribution_money(row["link"]))
 
 
 @strawberry.type(
@@ -269,7 +303,7 @@ class RelatedActivity:
 
     @strawberry.field(description="The activity, when it is loaded.")
     async def project(self, info: Info[Context, None]) -> Project | None:
-        props = await info.context.loaders.node(Node.PROJECT, self.code)
+        props = await info.context.loaders.node(NodeKind.PROJECT, self.code)
         return None if props is None else Project(_props=props)
 
 
@@ -283,7 +317,7 @@ class Transaction:
 
 
 @strawberry.type(description="An implementing agency's office.")
-class Office:
+class Office(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field
@@ -295,13 +329,7 @@ class Office:
         row = await _one(info, Link.OFFICE_AGENCY, self._props["key"])
         return None if row is None else Organisation.from_row(row)
 
-    @strawberry.field
-    async def projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Project]:
-        return await connection(
-            info, Link.OFFICE_PROJECTS, self._props["key"], first, after, Project.from_row
-        )
+    projects = projects_field(Link.OFFICE_PROJECTS, "key", "Projects this office manages.")
 
     @staticmethod
     def from_row(row: Row) -> Office:
@@ -309,7 +337,7 @@ class Office:
 
 
 @strawberry.type(description="A programme: a set of components, each delivered by projects.")
-class Programme:
+class Programme(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field
@@ -334,6 +362,10 @@ class Programme:
     async def project(self, info: Info[Context, None]) -> Project | None:
         row = await _one(info, Link.PROGRAMME_PROJECT, self._props["key"])
         return None if row is None else Project.from_row(row)
+
+    projects = projects_field(
+        Link.PROGRAMME_PROJECTS, "key", "Projects implementing any of its components."
+    )
 
     @strawberry.field(description="The programme's components, in order.")
     async def components(self, info: Info[Context, None]) -> list[Component]:
@@ -370,7 +402,7 @@ class Component:
 
 
 @strawberry.type(description="An Indicative Cooperation Programme (PIC) between countries.")
-class CooperationProgramme:
+class CooperationProgramme(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field
@@ -385,13 +417,7 @@ class CooperationProgramme:
     def end(self) -> PartialDate | None:
         return self._props.get("end")
 
-    @strawberry.field
-    async def projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Project]:
-        return await connection(
-            info, Link.PIC_PROJECTS, self._props["key"], first, after, Project.from_row
-        )
+    projects = projects_field(Link.PIC_PROJECTS, "key", "Projects under this programme.")
 
     @staticmethod
     def from_row(row: Row) -> CooperationProgramme:
@@ -399,7 +425,7 @@ class CooperationProgramme:
 
 
 @strawberry.type
-class Sector:
+class Sector(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field
@@ -414,13 +440,7 @@ class Sector:
     def vocabulary(self) -> str | None:
         return self._props.get("vocabulary")
 
-    @strawberry.field
-    async def projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Project]:
-        return await connection(
-            info, Link.SECTOR_PROJECTS, self._props["key"], first, after, Project.from_row
-        )
+    projects = projects_field(Link.SECTOR_PROJECTS, "key", "Projects in this sector.")
 
     @staticmethod
     def from_row(row: Row) -> Sector:
@@ -428,7 +448,7 @@ class Sector:
 
 
 @strawberry.type
-class Video:
+class Video(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field
@@ -454,7 +474,7 @@ class Video:
 
 
 @strawberry.type
-class Document:
+class Document(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field
@@ -493,7 +513,7 @@ class Agreement:
 
 
 @strawberry.type(description="A development-cooperation project.")
-class Project:
+class Project(Node):
     _props: strawberry.Private[Row]
 
     @strawberry.field(description="The project's code: LuxDev's (MLI/801) or IATI identifier.")
@@ -676,11 +696,15 @@ class Project:
 
     @strawberry.field
     async def videos(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        where: VideoWhere | None = None,
+        order_by: list[VideoOrder] | None = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[Video]:
-        return await connection(
-            info, Link.PROJECT_VIDEOS, self._props["code"], first, after, Video.from_row
-        )
+        listing = Listing(Link.PROJECT_VIDEOS, to_filter(where), to_sorts(order_by))
+        return await connection(info, listing, self._props["code"], first, after, Video.from_row)
 
     @strawberry.field
     async def documents(self, info: Info[Context, None]) -> list[Document]:
@@ -700,3 +724,18 @@ class Project:
     @staticmethod
     def from_row(row: Row) -> Project:
         return Project(_props=row["node"])
+
+
+@strawberry.type(description="A page of projects; aggregate covers the whole filtered list.")
+class ProjectConnection(Connection[Project]):
+    _listing: strawberry.Private[Listing]
+    _key: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Counts, budgets, groups and donor → country flows over every project of "
+        "this list, not just the page (each computed only when selected)."
+    )
+    def aggregate(self) -> Annotated[ProjectAggregate, strawberry.lazy("schema.aggregates")]:
+        from schema.aggregates import ProjectAggregate  # that module imports this one
+
+        return ProjectAggregate(_listing=self._listing, _key=self._key)
