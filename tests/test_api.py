@@ -19,6 +19,7 @@ from loaders.bulk import load_items
 from loaders.inputs import numbered
 from loaders.luxdev import PageError, parse_file
 from loaders.rejects import Rejected
+from schema.node import encode_global_id
 
 CONTRACT = """
 { project(code: "MLI/801") {
@@ -26,7 +27,7 @@ CONTRACT = """
     budget { amount currency }
     countries { iso2 name }
     office { name }
-    contributions { donor { id name aliases } amount { amount currency } }
+    contributions { donor { id key name aliases } amount { amount currency } }
     programme { title budget { amount currency } components { position title } }
     component { position }
     videos { totalCount edges { node { title description } } }
@@ -84,7 +85,8 @@ def test_the_front_end_contract_query(api: str) -> None:
     assert project["contributions"] == [
         {
             "donor": {
-                "id": "XM-DAC-22-2",
+                "id": encode_global_id("Organisation", "XM-DAC-22-2"),
+                "key": "XM-DAC-22-2",
                 "name": "Luxembourg Government",
                 "aliases": ["Gouvernement luxembourgeois", "Luxembourg Government"],
             },
@@ -92,7 +94,8 @@ def test_the_front_end_contract_query(api: str) -> None:
         },
         {
             "donor": {
-                "id": "eu-instrument-for-stability",
+                "id": encode_global_id("Organisation", "eu-instrument-for-stability"),
+                "key": "eu-instrument-for-stability",
                 "name": "EU Instrument for Stability",
                 "aliases": ["Instrument de Stabilité de la Commission européenne"],
             },
@@ -143,7 +146,7 @@ def test_relationships_are_navigable_from_both_ends(api: str) -> None:
     body = graphql(
         api,
         """{
-          organisation(id: "XM-DAC-22-2") { projects { edges { node { code } } } }
+          organisation(key: "XM-DAC-22-2") { projects { edges { node { code } } } }
           country(iso2: "BF") {
             projects { edges { node { code office { name agency { name } } } } }
           }

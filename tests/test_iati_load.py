@@ -110,8 +110,8 @@ def test_an_iati_activity_with_its_shares_roles_and_money(api: str) -> None:
             budget { amount currency }
             recipientCountries { country { iso2 } percentage }
             sectors { code vocabulary }
-            participants { organisation { id name } role }
-            contributions { donor { id name } amount { amount currency }
+            participants { organisation { key name } role }
+            contributions { donor { key name } amount { amount currency }
                             committed { amount } disbursed { amount } spent { amount } }
             transactions { type date value { amount currency } }
         } }""",
@@ -144,14 +144,14 @@ def test_an_iati_activity_with_its_shares_roles_and_money(api: str) -> None:
         ("32130", "1"),
         ("41010", "1"),
     ]
-    assert sorted((p["organisation"]["id"], p["role"]) for p in project["participants"]) == [
+    assert sorted((p["organisation"]["key"], p["role"]) for p in project["participants"]) == [
         ("CA-3", "extending"),
         ("CA-3", "reporting"),
         ("CA-CRA_ACR-2118913938", "implementing"),
     ]
     assert project["contributions"] == [
         {
-            "donor": {"id": "CA", "name": "Canada"},
+            "donor": {"key": "CA", "name": "Canada"},
             "amount": {"amount": 19570705.0, "currency": "CAD"},
             "committed": {"amount": 19570705.0},
             "disbursed": {"amount": 18788937.0},
@@ -197,7 +197,7 @@ def test_an_iati_parent_is_a_programme_of_its_children_in_order(api: str) -> Non
 def test_luxembourg_is_one_donor_across_luxdev_pages_and_iati_files(api: str) -> None:
     body = graphql(
         api,
-        """{ organisation(id: "XM-DAC-22-2") {
+        """{ organisation(key: "XM-DAC-22-2") {
               name aliases projects(first: 100) { totalCount edges { node { code } } } } }""",
     )
     luxembourg = body["data"]["organisation"]

@@ -1,0 +1,475 @@
+"""Filters, sorting, pagination and aggregates over GraphQL, on a portfolio built to know
+every answer (tests/api_fixture.py), against the real Neo4j."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from api_fixture import load_portfolio
+from conftest import graph_counts
+from starlette.testclient import TestClient
+
+from graph.connection import Database
+from graph.settings import Settings
+from schema.app import create_app
+from schema.node import encode_global_id
+
+
+@pytest.fixture(scope="module")
+def client(session_db: Database, neo4j_settings: Settings) -> Iterator[TestClient]:
+    load_portfolio(session_db)
+    with TestClient(create_app(neo4j_settings)) as client:
+        yield client
+
+
+def run(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+    """The data of ``query``; fails the test on any GraphQL error."""
+    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]  # type: ignore[no-any-return]
+
+
+def errors(client: TestClient, query: str, **variables: Any) -> list[str]:
+    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+    return [error["message"] for error in body.get("errors", [])]
+
+
+def codes(client: TestClient, where: str, order: str = "") -> list[str]:
+    """The codes of the projects ``where`` selects, in ``order`` (by code by default)."""
+    arguments = f"where: {where}" + (f", orderBy: {order}" if order else "")
+    data = run(client, f"{{ projects({arguments}, first: 100) {{ edges {{ node {{ code }} }} }} }}")
+    return [edge["node"]["code"] for edge in data["projects"]["edges"]]
+
+
+ALL = ["AG-1", "AG-2", "AG-3", "AG-4", "AG-5", "AG-6"]
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("{}", ALL),
+        ('{code: {eq: "AG-3"}}', ["AG-3"]),
+        ('{code: {in: ["AG-6", "AG-2", "nope"]}}', ["AG-2", "AG-6"]),
+        ('{code: {startsWith: "AG-"}}', ALL),
+        ("{status: {eq: IMPLEMENTATION}}", ["AG-1", "AG-3", "AG-5"]),
+        ("{status: {in: [CLOSED, PIPELINE]}}", ["AG-2", "AG-4", "AG-6"]),
+        ('{startDate: {gte: "2019"}}', ["AG-1", "AG-3", "AG-5"]),
+        ('{startDate: {lt: "2016"}}', ["AG-2"]),
+        ('{startDate: {startsWith: "2019"}}', ["AG-1", "AG-5"]),
+        ('{startDate: {gt: "2016", lte: "2019-11"}}', ["AG-1", "AG-5", "AG-6"]),
+        ('{endDate: {eq: "2019"}}', ["AG-6"]),
+        ('{startDate: {in: ["2020", "2016-06"]}}', ["AG-3", "AG-6"]),
+        ("{budget: {gt: 900000}}", ["AG-1", "AG-2", "AG-3"]),
+        ("{budget: {lte: 800000}}", ["AG-5", "AG-6"]),
+        ("{budget: {gte: 800000, lt: 2500000}}", ["AG-1", "AG-6"]),
+        ("{budget: {eq: 500000}}", ["AG-5"]),
+        ("{budget: {in: [500000, 3000000]}}", ["AG-3", "AG-5"]),
+        ('{budgetCurrency: {eq: "USD"}}', ["AG-3", "AG-5"]),
+        # Text: case- and accent-insensitive, in any language.
+        ('{title: {contains: "SECURITE"}}', ["AG-1"]),
+        ('{title: {startsWith: "eau"}}', ["AG-2"]),
+        ('{title: {startsWith: "education"}}', ["AG-4"]),
+        ('{title: {contains: "water"}}', ["AG-6"]),
+        ('{title: {eq: "water for niamey"}}', ["AG-6"]),
+        ('{description: {contains: "Résilience"}}', ["AG-1"]),
+        ('{title: {contains: "resilience"}}', ["AG-5"]),
+        # Across relationships: some / none / all.
+        ('{countries: {some: {iso2: {eq: "ML"}}}}', ["AG-1", "AG-2", "AG-5"]),
+        ('{countries: {none: {iso2: {eq: "ML"}}}}', ["AG-3", "AG-4", "AG-6"]),
+        ('{countries: {all: {iso2: {in: ["ML", "NE"]}}}}', ["AG-1", "AG-3", "AG-5", "AG-6"]),
+        ('{countries: {some: {name: {startsWith: "burkina"}}}}', ["AG-2", "AG-4"]),
+        ('{donors: {some: {name: {contains: "luxembourg"}}}}', ["AG-1", "AG-2", "AG-4", "AG-5"]),
+        ('{donors: {some: {id: {eq: "US-GOV-1"}}}}', ["AG-3", "AG-5"]),
+        ('{donors: {none: {id: {eq: "XM-DAC-22-2"}}}}', ["AG-3", "AG-6"]),
+        ('{sectors: {some: {code: {eq: "14030"}}}}', ["AG-2", "AG-6"]),
+        ('{sectors: {some: {name: {contains: "health"}}}}', ["AG-3", "AG-5"]),
+        ('{programme: {title: {contains: "sahel"}}}', ["AG-1"]),
+        # Combinations.
+        ("{OR: [{status: {eq: PIPELINE}}, {budget: {gt: 2800000}}]}", ["AG-3", "AG-4"]),
+        (
+            '{AND: [{countries: {some: {iso2: {eq: "ML"}}}}, {budgetCurrency: {eq: "USD"}}]}',
+            ["AG-5"],
+        ),
+        ("{NOT: {status: {eq: CLOSED}}}", ["AG-1", "AG-3", "AG-4", "AG-5"]),
+        (
+            '{status: {eq: CLOSED}, countries: {some: {iso2: {eq: "NE"}}}}',
+            ["AG-6"],
+        ),
+        (
+            '{NOT: {OR: [{donors: {some: {id: {eq: "US-GOV-1"}}}}, {budget: {lt: 1000000}}]}}',
+            ["AG-1", "AG-2", "AG-4"],
+        ),
+        ("{AND: []}", ALL),
+        ("{OR: []}", []),
+    ],
+)
+def test_each_filter_operator(client: TestClient, where: str, expected: list[str]) -> None:
+    assert codes(client, where) == expected
+
+
+def test_filters_on_a_nested_connection(client: TestClient) -> None:
+    data = run(
+        client,
+        """{ country(iso2: "ML") { projects(where: {budgetCurrency: {eq: "EUR"}}) {
+               totalCount edges { node { code } } } } }""",
+    )
+    projects = data["country"]["projects"]
+    assert projects["totalCount"] == 2
+    assert [edge["node"]["code"] for edge in projects["edges"]] == ["AG-1", "AG-2"]
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ("[{field: BUDGET, direction: DESC}]", ["AG-4", "AG-3", "AG-2", "AG-1", "AG-6", "AG-5"]),
+        ("[{field: BUDGET}]", ["AG-5", "AG-6", "AG-1", "AG-2", "AG-3", "AG-4"]),
+        ("[{field: START_DATE}]", ["AG-2", "AG-6", "AG-1", "AG-5", "AG-3", "AG-4"]),
+        (
+            "[{field: STATUS}, {field: START_DATE, direction: DESC}]",
+            ["AG-6", "AG-2", "AG-3", "AG-5", "AG-1", "AG-4"],
+        ),
+        ("[{field: TITLE}]", ["AG-2", "AG-3", "AG-5", "AG-1", "AG-6", "AG-4"]),
+        ("[{field: CODE, direction: DESC}]", list(reversed(ALL))),
+    ],
+)
+def test_sorting(client: TestClient, order: str, expected: list[str]) -> None:
+    assert codes(client, "{}", order) == expected
+
+
+def test_a_donors_contributions_sorted_by_amount(client: TestClient) -> None:
+    data = run(
+        client,
+        """{ organisation(key: "XM-DAC-22-2") { contributions(orderBy: [{field: AMOUNT,
+               direction: DESC}]) { totalCount edges { node {
+                 project { code } amount { amount currency } } } } } }""",
+    )
+    contributions = data["organisation"]["contributions"]
+    assert contributions["totalCount"] == 4
+    assert [
+        (edge["node"]["project"]["code"], edge["node"]["amount"]["amount"])
+        for edge in contributions["edges"]
+    ] == [("AG-2", 2_500_000), ("AG-1", 600_000), ("AG-5", 200_000), ("AG-4", 0)]
+
+
+def money(*pairs: tuple[float, str]) -> list[dict[str, Any]]:
+    return [{"amount": pytest.approx(amount), "currency": currency} for amount, currency in pairs]
+
+
+AGGREGATE = """
+query ($where: ProjectWhere) { projects(where: $where, first: 1) { aggregate {
+  count
+  sumBudget { amount currency }
+  budget { currency count sum min max average }
+  byStatus { key count sumBudget { amount currency } }
+  byYear { key count sumBudget { amount currency } }
+  byCountry { key name count sumBudget { amount currency } }
+  bySector { key name count sumBudget { amount currency } }
+  byDonor { donor { key name } count contributed { amount currency } }
+  flows(first: 4) { donor { key } country { iso2 } amount { amount currency } projects }
+} } }
+"""
+
+
+def test_aggregates_over_the_whole_list(client: TestClient) -> None:
+    aggregate = run(client, AGGREGATE)["projects"]["aggregate"]
+    assert aggregate["count"] == 6
+    assert aggregate["sumBudget"] == money((4_300_000, "EUR"), (3_500_000, "USD"))
+    assert aggregate["budget"] == [
+        {
+            "currency": "EUR",
+            "count": 3,
+            "sum": 4_300_000,
+            "min": 800_000,
+            "max": 2_500_000,
+            "average": pytest.approx(4_300_000 / 3),
+        },
+        {
+            "currency": "USD",
+            "count": 2,
+            "sum": 3_500_000,
+            "min": 500_000,
+            "max": 3_000_000,
+            "average": 1_750_000,
+        },
+    ]
+    assert aggregate["byStatus"] == [
+        {
+            "key": "implementation",
+            "count": 3,
+            "sumBudget": money((1_000_000, "EUR"), (3_500_000, "USD")),
+        },
+        {"key": "closed", "count": 2, "sumBudget": money((3_300_000, "EUR"))},
+        {"key": "pipeline", "count": 1, "sumBudget": []},
+    ]
+    assert aggregate["byYear"] == [
+        {"key": "2019", "count": 2, "sumBudget": money((1_000_000, "EUR"), (500_000, "USD"))},
+        {"key": "2015", "count": 1, "sumBudget": money((2_500_000, "EUR"))},
+        {"key": "2016", "count": 1, "sumBudget": money((800_000, "EUR"))},
+        {"key": "2020", "count": 1, "sumBudget": money((3_000_000, "USD"))},
+        {"key": None, "count": 1, "sumBudget": []},
+    ]
+    # Shares: AG-2 is 60% Mali / 40% Burkina Faso, AG-5 half Mali, half Niger.
+    assert aggregate["byCountry"] == [
+        {
+            "key": "ML",
+            "name": "Mali",
+            "count": 3,
+            "sumBudget": money((2_500_000, "EUR"), (250_000, "USD")),
+        },
+        {
+            "key": "NE",
+            "name": "Niger",
+            "count": 3,
+            "sumBudget": money((800_000, "EUR"), (3_250_000, "USD")),
+        },
+        {"key": "BF", "name": "Burkina Faso", "count": 2, "sumBudget": money((1_000_000, "EUR"))},
+    ]
+    assert [(group["key"], group["count"]) for group in aggregate["bySector"]] == [
+        ("1:12220", 2),
+        ("1:14030", 2),
+        ("1:31120", 2),
+        ("1:11220", 1),
+    ]
+    assert aggregate["bySector"][0]["sumBudget"] == money((3_250_000, "USD"))
+    assert aggregate["byDonor"] == [
+        {
+            "donor": {"key": "XM-DAC-22-2", "name": "Luxembourg Government"},
+            "count": 4,
+            "contributed": money((3_300_000, "EUR")),
+        },
+        {
+            "donor": {"key": "US-GOV-1", "name": "USAID"},
+            "count": 2,
+            "contributed": money((3_500_000, "USD")),
+        },
+        {
+            "donor": {"key": "XI-IATI-EC_INTPA", "name": "European Union"},
+            "count": 2,
+            "contributed": money((1_200_000, "EUR")),
+        },
+    ]
+    # Luxembourg → Mali: 600k (AG-1, all Mali) + 60% of 2.5M (AG-2) + 50% of 200k (AG-5).
+    assert aggregate["flows"] == [
+        {"donor": {"key": "US-GOV-1"}, "country": {"iso2": "NE"},
+         "amount": money((3_250_000, "USD"))[0], "projects": 2},
+        {"donor": {"key": "XM-DAC-22-2"}, "country": {"iso2": "ML"},
+         "amount": money((2_200_000, "EUR"))[0], "projects": 3},
+        {"donor": {"key": "XM-DAC-22-2"}, "country": {"iso2": "BF"},
+         "amount": money((1_000_000, "EUR"))[0], "projects": 2},
+        {"donor": {"key": "XI-IATI-EC_INTPA"}, "country": {"iso2": "NE"},
+         "amount": money((800_000, "EUR"))[0], "projects": 1},
+    ]  # fmt: skip
+
+
+def test_aggregates_follow_the_filter(client: TestClient) -> None:
+    where = {"countries": {"some": {"iso2": {"eq": "NE"}}}, "status": {"eq": "CLOSED"}}
+    aggregate = run(client, AGGREGATE, where=where)["projects"]["aggregate"]
+    assert aggregate["count"] == 1
+    assert aggregate["sumBudget"] == money((800_000, "EUR"))
+    assert aggregate["byDonor"][0]["donor"]["key"] == "XI-IATI-EC_INTPA"
+    assert aggregate["flows"] == [
+        {"donor": {"key": "XI-IATI-EC_INTPA"}, "country": {"iso2": "NE"},
+         "amount": money((800_000, "EUR"))[0], "projects": 1},
+    ]  # fmt: skip
+
+
+def test_aggregates_on_nested_connections(client: TestClient) -> None:
+    data = run(
+        client,
+        """{ countries(first: 10) { edges { node { iso2
+               projects { aggregate { count sumBudget { amount currency } } } } } } }""",
+    )
+    found = {
+        edge["node"]["iso2"]: edge["node"]["projects"]["aggregate"]
+        for edge in data["countries"]["edges"]
+    }
+    # Unsplit budgets here: these are the projects' own budgets.
+    assert found == {
+        "BF": {"count": 2, "sumBudget": money((2_500_000, "EUR"))},
+        "ML": {"count": 3, "sumBudget": money((3_500_000, "EUR"), (500_000, "USD"))},
+        "NE": {"count": 3, "sumBudget": money((800_000, "EUR"), (3_500_000, "USD"))},
+    }
+
+
+# --- pagination -----------------------------------------------------------------------
+
+PAGE = """query ($where: ProjectWhere, $first: Int, $after: String) {
+  projects(where: $where, first: $first, after: $after, orderBy: [{field: BUDGET}]) {
+    totalCount edges { cursor node { code } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+def page(client: TestClient, **variables: Any) -> dict[str, Any]:
+    return run(client, PAGE, **variables)["projects"]  # type: ignore[no-any-return]
+
+
+def test_pages_walk_a_filtered_sorted_list_first_to_last(client: TestClient) -> None:
+    where = {"status": {"in": ["IMPLEMENTATION", "CLOSED"]}}
+    first = page(client, where=where, first=2)
+    assert [e["node"]["code"] for e in first["edges"]] == ["AG-5", "AG-6"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    assert first["pageInfo"]["hasPreviousPage"] is False
+    assert first["pageInfo"]["endCursor"] == first["edges"][-1]["cursor"]
+    second = page(client, where=where, first=2, after=first["pageInfo"]["endCursor"])
+    assert [e["node"]["code"] for e in second["edges"]] == ["AG-1", "AG-2"]
+    last = page(client, where=where, first=2, after=second["pageInfo"]["endCursor"])
+    assert [e["node"]["code"] for e in last["edges"]] == ["AG-3"]
+    assert last["pageInfo"]["hasNextPage"] is False
+    assert last["pageInfo"]["hasPreviousPage"] is True
+    assert last["totalCount"] == 5
+
+
+def test_a_page_past_the_end_and_an_empty_list(client: TestClient) -> None:
+    full = page(client, first=6)
+    past = page(client, first=6, after=full["pageInfo"]["endCursor"])
+    assert past["edges"] == []
+    assert past["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "startCursor": None,
+        "endCursor": None,
+    }
+    empty = page(client, where={"code": {"eq": "nothing"}}, first=5)
+    assert (empty["edges"], empty["totalCount"]) == ([], 0)
+    assert empty["pageInfo"]["hasNextPage"] is False
+    assert page(client, first=0)["edges"] == []
+
+
+def test_a_cursor_from_another_query_is_refused(client: TestClient) -> None:
+    cursor = page(client, first=2)["pageInfo"]["endCursor"]
+    other_filter = errors(client, PAGE, where={"status": {"eq": "CLOSED"}}, first=2, after=cursor)
+    assert other_filter == [
+        f"cursor {cursor!r} belongs to another list: use a cursor from this field with the "
+        "same where and orderBy"
+    ]
+    other_list = errors(
+        client,
+        """query ($after: String) { country(iso2: "ML") {
+             projects(first: 2, after: $after) { edges { node { code } } } } }""",
+        after=cursor,
+    )
+    assert len(other_list) == 1 and "belongs to another list" in other_list[0]
+    assert errors(client, PAGE, first=2, after="bm90LWEtY3Vyc29y") == [
+        "invalid cursor 'bm90LWEtY3Vyc29y'"
+    ]
+
+
+def test_page_size_limits(client: TestClient) -> None:
+    assert errors(client, PAGE, first=101) == ["first must be between 0 and 100, got 101"]
+    assert errors(client, PAGE, first=-1) == ["first must be between 0 and 100, got -1"]
+
+
+def test_a_date_filter_refuses_what_is_not_a_date(client: TestClient) -> None:
+    assert errors(client, PAGE, where={"startDate": {"gte": "last year"}}) == [
+        "start_date: 'last year' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    ]
+
+
+# --- global IDs -----------------------------------------------------------------------
+
+NODE = """query ($id: ID!) { node(id: $id) { __typename id
+  ... on Project { code } ... on Country { iso2 } ... on Organisation { key name }
+  ... on Video { title } ... on Document { title } ... on Sector { sectorCode: code }
+  ... on Programme { key } } }"""
+
+
+def test_every_node_comes_back_by_its_global_id(client: TestClient) -> None:
+    data = run(
+        client,
+        """{ project(code: "AG-1") { id countries { id } contributions { donor { id } }
+             sectors { id } programme { id } videos { edges { node { id } } } }
+           documents { edges { node { id } } } }""",
+    )
+    project = data["project"]
+    ids = [
+        project["id"],
+        project["countries"][0]["id"],
+        project["contributions"][0]["donor"]["id"],
+        project["sectors"][0]["id"],
+        project["programme"]["id"],
+        project["videos"]["edges"][0]["node"]["id"],
+        data["documents"]["edges"][0]["node"]["id"],
+    ]
+    found = [run(client, NODE, id=global_id)["node"] for global_id in ids]
+    assert [(node["__typename"], node["id"]) for node in found] == [
+        (typename, global_id)
+        for typename, global_id in zip(
+            ["Project", "Country", "Organisation", "Sector", "Programme", "Video", "Document"],
+            ids,
+            strict=True,
+        )
+    ]
+    assert found[0]["code"] == "AG-1"
+    assert found[1]["iso2"] == "ML"
+    assert found[2] == {**found[2], "key": "XM-DAC-22-2", "name": "Luxembourg Government"}
+    assert found[3]["sectorCode"] == "31120"
+    assert found[4]["key"] == "AG-1#programme"
+    assert found[5]["title"] == "Reportage à Ségou"
+    assert found[6]["title"] in ("Évaluation finale", "Rapport annuel 2018")
+    assert len(set(ids)) == len(ids)
+
+
+def test_unknown_and_malformed_global_ids(client: TestClient) -> None:
+    missing = encode_global_id("Project", "AG-404")
+    assert run(client, NODE, id=missing) == {"node": None}
+    assert errors(client, NODE, id="Project:AG-1") == ["invalid global ID 'Project:AG-1'"]
+    forged = encode_global_id("Secret", "x")
+    assert errors(client, NODE, id=forged) == [f"invalid global ID {forged!r}"]
+
+
+# --- injection ------------------------------------------------------------------------
+
+PAYLOADS = [
+    "x'}) MATCH (n) DETACH DELETE n //",
+    'x"}) MATCH (n) DETACH DELETE n //',
+    "ML` OR 1=1 //",
+    "') RETURN 1 UNION MATCH (n) DETACH DELETE n RETURN 1 //",
+    "*:* OR title:(x) AND NOT \\ /",
+    "$keys",
+    "\u0000\ufffd",
+]
+
+STRING_ARGUMENTS = [
+    "query ($s: String!) { project(code: $s) { code } }",
+    "query ($s: String!) { country(iso2: $s) { iso2 } }",
+    "query ($s: String!) { organisation(key: $s) { key } }",
+    "query ($s: ID!) { node(id: $s) { id } }",
+    "query ($s: String!) { search(text: $s) { score } }",
+    'query ($s: String!) { project(code: "AG-1") { title(lang: $s) } }',
+    "query ($s: String!) { projects(after: $s) { totalCount } }",
+    "query ($s: String!) { projects(where: {code: {eq: $s}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {code: {in: [$s]}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {code: {startsWith: $s}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {title: {contains: $s}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {title: {eq: $s}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {description: {startsWith: $s}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {startDate: {gte: $s}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {budgetCurrency: {eq: $s}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {countries: {some: {name: {contains: $s}}}}) { "
+    "totalCount } }",
+    "query ($s: String!) { projects(where: {donors: {all: {id: {eq: $s}}}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {sectors: {none: {code: {eq: $s}}}}) { totalCount } }",
+    "query ($s: String!) { projects(where: {programme: {key: {eq: $s}}}) { totalCount } }",
+    "query ($s: String!) { videos(where: {url: {eq: $s}}) { totalCount } }",
+    "query ($s: String!) { documents(where: {category: {eq: $s}}) { totalCount } }",
+    'query ($s: String!) { organisation(key: "XM-DAC-22-2") { contributions(after: $s) { '
+    "totalCount } } }",
+]  # fmt: skip
+
+
+def test_no_string_argument_reaches_cypher(client: TestClient, session_db: Database) -> None:
+    before = graph_counts(session_db)
+    for query in STRING_ARGUMENTS:
+        for payload in PAYLOADS:
+            body = client.post("/graphql", json={"query": query, "variables": {"s": payload}})
+            result = body.json()
+            messages = [error["message"] for error in result.get("errors", [])]
+            # Either an answer (nothing matched) or a precise refusal: never a failure.
+            assert "Unexpected error." not in messages, (query, payload, messages)
+            assert all("Neo" not in message for message in messages), (query, payload)
+            if not messages:
+                assert result["data"] is not None
+                assert "AG-" not in str(result["data"]), (query, payload, result["data"])
+    assert graph_counts(session_db) == before
