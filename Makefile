@@ -7,7 +7,7 @@ SAMPLES := samples/luxdev/MLI_801.fr.txt samples/luxdev/BKF_026.en.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps neo4j-start neo4j-stop load-samples serve lint typecheck pytest bench-load
+.PHONY: run test install system-deps neo4j-start neo4j-stop load-samples serve lint typecheck pytest bench-load bench-api
 
 run: load-samples serve
 
@@ -55,3 +55,8 @@ pytest: install
 # Bulk-load benchmark (a script, not a test): prints the table for docs/benchmarks.md.
 bench-load: install
 	$(BIN)/python -m bench.load
+
+# API benchmark (a script, not a test): six canonical queries over HTTP against
+# hand-written Cypher on a 100k-activity graph; prints the table for docs/benchmarks.md.
+bench-api: install
+	$(BIN)/python -m bench.api
