@@ -269,8 +269,11 @@ async def test_unexpected_errors_are_masked_and_logged(
 async def test_user_errors_keep_their_message(neo4j_settings: Settings) -> None:
     body = await ask(neo4j_settings, "{ donors(first: 1000) { totalCount } }")
     assert messages(body) == ["first must be between 0 and 100, got 1000"]
-    body = await ask(neo4j_settings, "{ nope }")
-    assert messages(body) == ["Cannot query field 'nope' on type 'Query'."]
+    body = await ask(neo4j_settings, "{ xyzzy }")
+    # graphql-core may add a suggestion ("Did you mean …?") as the schema grows.
+    assert [m.split(" Did you mean")[0] for m in messages(body)] == [
+        "Cannot query field 'xyzzy' on type 'Query'."
+    ]
 
 
 # --- CORS and introspection ----------------------------------------------------------
