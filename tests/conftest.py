@@ -53,7 +53,9 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
 
 @pytest.fixture(scope="session")
 def session_db(neo4j_settings: Settings) -> Iterator[Database]:
-    db = Database.connect(neo4j_settings)
+    """The test database for fixtures and checks. Its reads get a generous timeout: whole-
+    graph snapshots on a busy 2-core machine can outlast the API's 15 s request limit."""
+    db = Database.connect(neo4j_settings.model_copy(update={"query_timeout_seconds": 300.0}))
     migrate(db)
     yield db
     db.close()
