@@ -222,15 +222,21 @@ class Organisation(Node):
         return Organisation(_props=row["node"])
 
 
-@strawberry.type(description="A donor's contribution to a project.")
-class Contribution:
-    donor: Organisation
+@strawberry.type
+class _ContributedAmounts:
+    """The amounts on a CONTRIBUTES_TO relationship, as both ends show them."""
+
     amount: Money | None = strawberry.field(description="The contribution the source states.")
     committed: Money | None = strawberry.field(description="Total of commitments (IATI).")
     disbursed: Money | None = strawberry.field(
         description="Total of disbursements and incoming funds (IATI)."
     )
     spent: Money | None = strawberry.field(description="Total of expenditures (IATI).")
+
+
+@strawberry.type(description="A donor's contribution to a project.")
+class Contribution(_ContributedAmounts):
+    donor: Organisation
 
     @staticmethod
     def from_row(row: Row) -> Contribution:
@@ -249,14 +255,8 @@ def _contribution_money(link: Row) -> dict[str, Money | None]:
 
 
 @strawberry.type(description="A donor's contribution seen from the donor: the project and amounts.")
-class Funding:
+class Funding(_ContributedAmounts):
     project: Project
-    amount: Money | None = strawberry.field(description="The contribution the source states.")
-    committed: Money | None = strawberry.field(description="Total of commitments (IATI).")
-    disbursed: Money | None = strawberry.field(
-        description="Total of disbursements and incoming funds (IATI)."
-    )
-    spent: Money | None = strawberry.field(description="Total of expenditures (IATI).")
 
     @staticmethod
     def from_row(row: Row) -> Funding:
