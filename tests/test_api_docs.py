@@ -1,5 +1,5 @@
-"""Every example in docs/api.md (each ```graphql block) runs without errors on the sample
-data ``make run`` serves."""
+"""Every example in docs/api.md and the README (each ```graphql block) runs without errors
+on the sample data ``make run`` serves."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from loaders.luxdev import PageError, parse_file
 from loaders.rejects import Rejected
 from schema.app import create_app
 
-API_DOC = REPO / "docs" / "api.md"
+DOCS = [REPO / "docs" / "api.md", REPO / "README.md"]
 _BLOCK = re.compile(r"^```graphql\n(.*?)^```$", re.DOTALL | re.MULTILINE)
 
 
 def examples() -> list[str]:
-    return _BLOCK.findall(API_DOC.read_text())
+    return [example for doc in DOCS for example in _BLOCK.findall(doc.read_text())]
 
 
 @pytest.fixture(scope="module")
