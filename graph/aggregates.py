@@ -20,13 +20,15 @@ from neo4j import ManagedTransaction
 from graph.reads import Listing, Row
 
 
-def _by(key: LiteralString, name: LiteralString) -> LiteralString:
-    """Groups of projects by a property of theirs, with budgets per currency."""
+def _by(key: LiteralString) -> LiteralString:
+    """Groups of projects by a property of theirs, with budgets per currency.
+
+    A project has one value and one currency, so the rows' counts add up to the group's.
+    """
     return (
-        "WITH " + key + " AS group, " + name + " AS name, count(n) AS count, collect(n) AS ns "
-        "UNWIND ns AS n "
-        "WITH group, name, count, n.budget_currency AS currency, sum(n.budget_amount) AS amount "
-        "RETURN collect({key: group, name: name, count: count, currency: currency, "
+        "WITH " + key + " AS group, n.budget_currency AS currency, count(n) AS count, "
+        "sum(n.budget_amount) AS amount "
+        "RETURN collect({key: group, name: group, count: count, currency: currency, "
         "amount: amount}) AS rows"
     )
 
@@ -34,16 +36,17 @@ def _by(key: LiteralString, name: LiteralString) -> LiteralString:
 def _by_share(
     relationship: LiteralString, label: LiteralString, key: LiteralString
 ) -> LiteralString:
-    """Groups of projects by a linked node, with budgets split by the link's percentage."""
+    """Groups of projects by a linked node, with budgets split by the link's percentage.
+
+    A project links a node once and has one currency, so the rows' counts add up too.
+    """
     return (
         "MATCH (n)-[c:" + relationship + "]->(g:" + label + ") "
         "WITH n, g, coalesce(c.percentage, 100.0 / COUNT { (n)-[:" + relationship + "]->() }) "
         "/ 100.0 AS share "
-        "WITH g, count(n) AS count, collect({n: n, share: share}) AS items "
-        "UNWIND items AS item "
-        "WITH g." + key + " AS group, g.name AS name, count, item.n.budget_currency AS currency, "
-        "sum(item.n.budget_amount * item.share) AS amount "
-        "RETURN collect({key: group, name: name, count: count, currency: currency, "
+        "WITH g, n.budget_currency AS currency, count(n) AS count, "
+        "sum(n.budget_amount * share) AS amount "
+        "RETURN collect({key: g." + key + ", name: g.name, count: count, currency: currency, "
         "amount: amount}) AS rows"
     )  # fmt: skip
 
@@ -59,10 +62,12 @@ class Measure(Enum):
         "RETURN collect({currency: currency, count: count, sum: sum, min: min, max: max, "
         "average: average, budgeted: budgeted}) AS rows"
     )
-    BY_STATUS = _by("n.status", "n.status")
-    BY_YEAR = _by("left(n.start_date, 4)", "left(n.start_date, 4)")
+    BY_STATUS = _by("n.status")
+    BY_YEAR = _by("left(n.start_date, 4)")
     BY_COUNTRY = _by_share("IN_COUNTRY", "Country", "iso2")
     BY_SECTOR = _by_share("IN_SECTOR", "Sector", "key")
+    # A donor may fund one project in two currencies: its count is of distinct projects,
+    # repeated on each of its rows.
     BY_DONOR = (
         "MATCH (n)<-[c:CONTRIBUTES_TO]-(g:Organisation) "
         "WITH g, count(DISTINCT n) AS count, collect(c) AS cs "

@@ -174,7 +174,7 @@ def _groups(rows: list[Row]) -> list[Group]:
         Group(
             key=group[0]["key"],
             name=group[0]["name"],
-            count=group[0]["count"],
+            count=sum(row["count"] for row in group),
             sum_budget=_money(group),
         )
         for group in _grouped(rows, lambda row: row["key"])
