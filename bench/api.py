@@ -295,7 +295,9 @@ query Search($text: String!) {
 """
 
 # Titles and descriptions are searched separately so each hit says which matched, as in
-# the API; without its re-fetch for ties at the last place (rarely needed).
+# the API; but Lucene's top 20 per field only, without the API's re-fetch of more hits
+# when the 20th ties with hits not fetched (frequent for one common word), which orders
+# ties by kind and key: the same scores, not always the same tied nodes.
 SEARCH_CYPHER: LiteralString = """
 CALL () {
   CALL db.index.fulltext.queryNodes('aidgraph_text', $titles, {limit: 20}) YIELD node, score
