@@ -28,6 +28,12 @@ from graph.filters import (
 Row = dict[str, Any]
 
 
+UNFETCHED: LiteralString = "transactions: null, search_titles: null, search_descriptions: null"
+"""Properties left out of fetched nodes: a project's raw transactions are a third of its
+data and are fetched only when asked (``fetch_transactions``); the search lists repeat
+the texts for the full-text index."""
+
+
 class NodeKind(Enum):
     """Node kinds fetched by key: (label, key property)."""
 
@@ -51,7 +57,7 @@ class NodeKind(Enum):
         return (
             "UNWIND $keys AS key "
             "MATCH (n:" + self.label + " {" + self.key + ": key}) "
-            "RETURN key, n {.*} AS node"
+            "RETURN key, n {.*, " + UNFETCHED + "} AS node"
         )
 
 
@@ -263,7 +269,7 @@ def fetch_links(
         "UNWIND $keys AS key CALL (key) { " + matching.cypher
         + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
         + " SKIP $skip LIMIT $limit "
-        "RETURN collect({node: n {.*}, link: r {.*}}) AS rows } RETURN key, rows"
+        "RETURN collect({node: n {.*, " + UNFETCHED + "}, link: r {.*}}) AS rows } RETURN key, rows"
     )  # fmt: skip
     parameters = {**matching.parameters, "keys": list(keys), "skip": skip, "limit": limit}
     return {record["key"]: record["rows"] for record in tx.run(query, parameters)}
@@ -278,3 +284,12 @@ def count_links(tx: ManagedTransaction, listing: Listing, keys: Sequence[str]) -
     )  # fmt: skip
     parameters = {**matching.parameters, "keys": list(keys)}
     return {record["key"]: record["total"] for record in tx.run(query, parameters)}
+
+
+def fetch_transactions(tx: ManagedTransaction, codes: Sequence[str]) -> dict[str, str | None]:
+    """The raw transactions (JSON text) of the projects with these codes."""
+    result = tx.run(
+        "UNWIND $codes AS code MATCH (n:Project {code: code}) RETURN code, n.transactions AS raw",
+        codes=list(codes),
+    )
+    return {record["code"]: record["raw"] for record in result}

@@ -19,6 +19,7 @@ from neo4j import ManagedTransaction
 
 from graph.connection import run_list
 from graph.migrations import FULLTEXT_INDEX
+from graph.reads import UNFETCHED
 
 Row = dict[str, Any]
 
@@ -37,7 +38,8 @@ _MAX_FETCH = 10_000
 # Each field's best `fetch` hits, grouped by node: a node's score is its best field's.
 # `floor` is the lowest score fetched from a field that may have more hits (-1 when both
 # were exhausted): a hit not fetched scores at most `floor`. Kinds come from fixed labels.
-_SEARCH: LiteralString = """
+_SEARCH: LiteralString = (
+    """
 CALL () {
   CALL db.index.fulltext.queryNodes($index, $titles, {limit: $fetch}) YIELD node, score
   RETURN collect({node: node, score: score, field: 'TITLE'}) AS titles
@@ -58,9 +60,12 @@ WITH floor, node, score, fields,
     AS kind
 ORDER BY score DESC, kind, coalesce(node.code, node.key)
 LIMIT $limit
-RETURN kind, node {.*} AS node, score,
+RETURN kind, node {.*, """
+    + UNFETCHED
+    + """} AS node, score,
   [f IN ['TITLE', 'DESCRIPTION'] WHERE f IN fields] AS fields, floor
 """
+)
 
 
 def words(text: str) -> list[str]:

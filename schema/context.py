@@ -19,7 +19,16 @@ from strawberry.dataloader import DataLoader
 
 from graph.aggregates import Measure, aggregate
 from graph.connection import Database, P, R, TxWork
-from graph.reads import Link, Listing, NodeKind, Row, count_links, fetch_links, fetch_nodes
+from graph.reads import (
+    Link,
+    Listing,
+    NodeKind,
+    Row,
+    count_links,
+    fetch_links,
+    fetch_nodes,
+    fetch_transactions,
+)
 
 
 class GraphLoaders:
@@ -31,6 +40,7 @@ class GraphLoaders:
         self._pages: dict[tuple[Listing, int, int], DataLoader[str, list[Row]]] = {}
         self._counts: dict[Listing, DataLoader[str, int]] = {}
         self._aggregates: dict[tuple[Measure, Listing, int], DataLoader[str, list[Row]]] = {}
+        self._transactions: DataLoader[str, str | None] | None = None
 
     async def node(self, kind: NodeKind, key: str) -> Row | None:
         if kind not in self._nodes:
@@ -69,6 +79,17 @@ class GraphLoaders:
 
             self._counts[listing] = DataLoader(load_fn=load)
         return await self._counts[listing].load(key)
+
+    async def transactions(self, code: str) -> str | None:
+        """A project's raw transactions (JSON text), batched like every other lookup."""
+        if self._transactions is None:
+
+            async def load(codes: list[str]) -> list[str | None]:
+                found = await to_thread.run_sync(self._db.read, fetch_transactions, codes)
+                return [found.get(code) for code in codes]
+
+            self._transactions = DataLoader(load_fn=load)
+        return await self._transactions.load(code)
 
     async def aggregate(
         self, measure: Measure, listing: Listing, key: str, limit: int = 0

@@ -658,8 +658,8 @@ class Project(Node):
         return [RelatedActivity(code=r["node"]["code"], type=r["link"]["type"]) for r in rows]
 
     @strawberry.field(description="The raw financial transactions, as reported.")
-    def transactions(self) -> list[Transaction]:
-        raw = self._props.get("transactions")
+    async def transactions(self, info: Info[Context, None]) -> list[Transaction]:
+        raw = await info.context.loaders.transactions(self._props["code"])
         if not raw:
             return []
         return [
