@@ -34,6 +34,10 @@ data and are fetched only when asked (``fetch_transactions``); the search lists 
 the texts for the full-text index."""
 
 
+BOOKKEEPING: LiteralString = "owners: null, source: null, loaded_at: null"
+"""A relationship's load bookkeeping, which no field shows: left out of fetched links."""
+
+
 class NodeKind(Enum):
     """Node kinds fetched by key: (label, key property)."""
 
@@ -269,7 +273,8 @@ def fetch_links(
         "UNWIND $keys AS key CALL (key) { " + matching.cypher
         + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
         + " SKIP $skip LIMIT $limit "
-        "RETURN collect({node: n {.*, " + UNFETCHED + "}, link: r {.*}}) AS rows } RETURN key, rows"
+        "RETURN collect({node: n {.*, " + UNFETCHED + "}, "
+        "link: r {.*, " + BOOKKEEPING + "}}) AS rows } RETURN key, rows"
     )  # fmt: skip
     parameters = {**matching.parameters, "keys": list(keys), "skip": skip, "limit": limit}
     return {record["key"]: record["rows"] for record in tx.run(query, parameters)}
