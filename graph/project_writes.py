@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
@@ -42,33 +43,161 @@ def write_projects(db: Database, records: Sequence[ProjectRecord]) -> None:
     A batch must not hold two records of one project: its statements run row by row,
     each over the whole batch.
     """
-    codes = [record.code for record in records]
+    write_project_rows(db, [project_row(record) for record in records])
+
+
+def write_project_rows(db: Database, rows: Sequence[Row]) -> None:
+    """Write the ``project_row`` parameters of a batch in one write transaction."""
+    write_batch(db, prepare_batch(rows))
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The parameters of each statement of one batch: plain data, so that a parser process
+    can build them while the writer writes the batch before."""
+
+    codes: list[str]
+    rows: dict[str, list[Row]]
+
+
+def prepare_batch(rows: Sequence[Row]) -> Batch:
+    """Each statement's parameter rows for the ``project_row`` rows of one batch.
+
+    Each statement gets only the rows that have something for it, and only the fields it
+    reads: shipping whole rows to every statement made parameter transfer, not the writes,
+    the cost of a batch. Shared nodes (countries, regions, sectors, organisations) get one
+    row per node, holding what the batch's rows, applied in order, would leave on it.
+    """
+    codes = [row["code"] for row in rows]
     if len(set(codes)) != len(codes):
         raise ValueError("a batch holds two records of one project")
-    rows = [project_row(record) for record in records]
-    db.write(write_rows, rows, datetime.now(UTC))
-
-
-def write_rows(tx: ManagedTransaction, rows: list[Row], loaded_at: datetime) -> None:
-    """Run every statement over ``rows`` in ``tx``.
-
-    Each statement is sent only the rows that have something for it, and only the fields
-    it reads: shipping whole rows to every statement made parameter transfer, not the
-    writes, the cost of a batch.
-    """
-    for statement, fields in STATEMENTS:
-        needed = [
+    per_statement: dict[str, list[Row]] = {}
+    for name, _, fields, scope in _STATEMENTS:
+        if scope == "shared":
+            continue
+        per_statement[name] = [
             {key: row[key] for key in (*_ALWAYS, *fields)}
             for row in rows
             if not fields or any(row[field] for field in fields)
         ]
-        if needed:
-            parameters = {"rows": needed, "loaded_at": loaded_at, "preferred": PREFERRED_LANGUAGES}
+    per_statement |= _shared_nodes(rows)
+    return Batch(codes, per_statement)
+
+
+def write_batch(db: Database, batch: Batch) -> None:
+    """Write a prepared batch in one write transaction (all or nothing)."""
+    db.write(write_rows, batch, datetime.now(UTC))
+
+
+def write_rows(tx: ManagedTransaction, batch: Batch, loaded_at: datetime) -> None:
+    """Run every statement of ``batch`` in ``tx``.
+
+    Which of the batch's projects the graph already has decides the statements each
+    gets: a project never seen before is created in one step and has no old links to
+    take apart.
+    """
+    seen = {
+        record["code"]: record["project"] for record in tx.run(_EXISTING, {"codes": batch.codes})
+    }
+    for name, statement, _, scope in _STATEMENTS:
+        rows = batch.rows[name]
+        if scope == "new":
+            rows = [row for row in rows if row["code"] not in seen]
+        elif scope == "activity":
+            rows = [row for row in rows if row["code"] in seen]
+        elif scope == "project":
+            rows = [row for row in rows if seen.get(row["code"])]
+        if rows:
+            parameters = {"rows": rows, "loaded_at": loaded_at, "preferred": PREFERRED_LANGUAGES}
             tx.run(statement, parameters).consume()
 
 
 _ALWAYS = ("code", "source", "lang", "langs")
 """Row fields every statement may read."""
+
+
+def _shared_nodes(rows: Sequence[Row]) -> dict[str, list[Row]]:
+    """One row per country, region, sector and organisation the batch names: the state
+    its rows leave when each is applied in turn (last value wins, lists and texts add up).
+    """
+    countries: dict[str, Row] = {}
+    regions: dict[str, Row] = {}
+    sectors: dict[str, Row] = {}
+    organisations: dict[str, Row] = {}
+    for row in rows:
+        source = row["source"]
+        for country in row["countries"]:
+            countries[country["iso2"]] = {
+                "iso2": country["iso2"],
+                "name": country["name"],
+                "source": source,
+            }
+        for region in row["regions"]:
+            name = region["name"]
+            if name is None and region["key"] in regions:
+                name = regions[region["key"]]["name"]
+            regions[region["key"]] = {
+                "key": region["key"],
+                "code": region["code"],
+                "vocabulary": region["vocabulary"],
+                "name": name,
+                "source": source,
+            }
+        for sector in row["sectors"]:
+            before = sectors.get(sector["key"])
+            sectors[sector["key"]] = {
+                "key": sector["key"],
+                "code": sector["code"],
+                "vocabulary": sector["vocabulary"],
+                "texts": sector["texts"] if before is None else before["texts"] | sector["texts"],
+                "langs": row["langs"]
+                if before is None
+                else list(dict.fromkeys([*before["langs"], *row["langs"]])),
+                "source": source,
+            }
+    # In the order the per-project statements would name them: every donor, then every
+    # participant (an organisation's aliases keep the order they were added in).
+    for row in rows:
+        for contribution in row["contributions"]:
+            _add_organisation(organisations, contribution["donor"], row["source"], donor=True)
+    for row in rows:
+        for participant in row["participants"]:
+            agency = participant["role"] != "reporting"
+            _add_organisation(organisations, participant["org"], row["source"], agency=agency)
+    return {
+        "country_nodes": list(countries.values()),
+        "region_nodes": list(regions.values()),
+        "sector_nodes": list(sectors.values()),
+        "organisation_nodes": list(organisations.values()),
+    }
+
+
+def _add_organisation(
+    organisations: dict[str, Row],
+    org: Row,
+    source: str,
+    donor: bool = False,
+    agency: bool = False,
+) -> None:
+    before = organisations.get(org["id"])
+    if before is None:
+        organisations[org["id"]] = {
+            "id": org["id"],
+            "ref": org["ref"],
+            "canonical": org["canonical"],
+            "aliases": [org["alias"]],
+            "source": source,
+            "donor": donor,
+            "agency": agency,
+        }
+        return
+    before["ref"] = org["ref"] if org["ref"] is not None else before["ref"]
+    before["canonical"] = org["canonical"]
+    if org["alias"] not in before["aliases"]:
+        before["aliases"].append(org["alias"])
+    before["source"] = source
+    before["donor"] = before["donor"] or donor
+    before["agency"] = before["agency"] or agency
 
 
 # --- records → parameter rows ---------------------------------------------------------
@@ -83,28 +212,31 @@ def project_row(record: ProjectRecord) -> Row:
         texts |= _texts(
             translation.language, title=translation.title, description=translation.description
         )
+    langs = list(dict.fromkeys([lang, *(t.language for t in record.translations)]))
+    props: Row = {
+        "status": record.status,
+        "closed_on": record.closed_on,
+        "start_date": record.start_date,
+        "end_date": record.end_date,
+        "planned_start": record.planned_start,
+        "actual_start": record.actual_start,
+        "planned_end": record.planned_end,
+        "actual_end": record.actual_end,
+        "duration_months": record.duration_months,
+        "hierarchy": record.hierarchy,
+        "default_currency": record.default_currency,
+        "url": record.url,
+        "transactions": _transactions_json(record),
+        **_money("budget", record.budget),
+    }
     return {
         "code": code,
         "lang": lang,
-        "langs": list(dict.fromkeys([lang, *(t.language for t in record.translations)])),
+        "langs": langs,
         "source": record.source,
-        "props": {
-            "status": record.status,
-            "closed_on": record.closed_on,
-            "start_date": record.start_date,
-            "end_date": record.end_date,
-            "planned_start": record.planned_start,
-            "actual_start": record.actual_start,
-            "planned_end": record.planned_end,
-            "actual_end": record.actual_end,
-            "duration_months": record.duration_months,
-            "hierarchy": record.hierarchy,
-            "default_currency": record.default_currency,
-            "url": record.url,
-            "transactions": _transactions_json(record),
-            **_money("budget", record.budget),
-        },
+        "props": props,
         "texts": texts,
+        "created": _created(code, record.source, langs, props, texts),
         "countries": [
             {"iso2": c.iso2, "name": c.name, "percentage": c.percentage} for c in record.countries
         ],
@@ -205,6 +337,21 @@ def project_row(record: ProjectRecord) -> Row:
             for position, location in enumerate(record.locations, start=1)
         ],
     }
+
+
+def _created(code: str, source: str, langs: list[str], props: Row, texts: Row) -> Row:
+    """The properties of a project node created from scratch: what ``_PROJECT``'s steps
+    leave on a node that had none, worked out here so a new node is written in one step."""
+    node = {key: value for key, value in props.items() if value is not None} | texts
+    node |= {"code": code, "languages": langs, "sources": [source], "source": source}
+    for field in ("title", "description"):
+        preferred = [texts.get(f"{field}_{lang}") for lang in [*PREFERRED_LANGUAGES, *langs]]
+        value = next((text for text in preferred if text is not None), None)
+        if value is not None:
+            node[field] = value
+    for field, listed in (("title", "search_titles"), ("description", "search_descriptions")):
+        node[listed] = [texts[key] for key in (f"{field}_{x}" for x in langs) if key in texts]
+    return node
 
 
 def _programme_row(record: ProjectRecord) -> Row | None:
@@ -368,6 +515,18 @@ _PROJECT: LiteralString = (
     "SET " + _localised("p", "title", "description") + " " + _searchable("p")
 )
 
+# Which of a batch's codes the graph has, as an activity and as a loaded project.
+_EXISTING: LiteralString = (
+    "UNWIND $codes AS code MATCH (a:Activity {code: code}) RETURN code, a:Project AS project"
+)
+
+# A project the graph has never seen: every property is worked out by ``project_row``.
+# CREATE, not MERGE: should another load create it meanwhile, the key constraint fails
+# the batch, which is then written record by record and finds the project there.
+_NEW_PROJECT: LiteralString = (
+    "UNWIND $rows AS row CREATE (p:Activity:Project) SET p = row.created, p.loaded_at = $loaded_at"
+)
+
 # Take the project out of the owners of every relationship around it and around the
 # nodes keyed under its code, and delete those left without an owner.
 _UNLINK: LiteralString = (
@@ -382,33 +541,54 @@ _UNLINK: LiteralString = (
     "WITH r WHERE size(r.owners) = 0 DELETE r"
 )
 
+# Shared nodes, one row each per batch (see ``_shared_nodes``): MERGEd and stamped once,
+# not once per project naming them.
+_COUNTRY_NODES: LiteralString = (
+    "UNWIND $rows AS row MERGE (k:Country {iso2: row.iso2}) SET k.name = row.name, " + _stamp("k")
+)
+
+_REGION_NODES: LiteralString = (
+    "UNWIND $rows AS row MERGE (k:Region {key: row.key}) "
+    "SET k.code = row.code, k.vocabulary = row.vocabulary, k.name = coalesce(row.name, k.name), "
+    + _stamp("k")
+)
+
+_SECTOR_NODES: LiteralString = (
+    "UNWIND $rows AS row MERGE (n:Sector {key: row.key}) "
+    "SET n.code = row.code, n.vocabulary = row.vocabulary " + _texts_of("n", "row", "name")
+)
+
+# An organisation the alias table knows is shown by its canonical name; any other by the
+# alphabetically first name it was seen under, so the name does not depend on load order.
+_ORGANISATION_NODES: LiteralString = (
+    "UNWIND $rows AS row MERGE (o:Organisation {id: row.id}) "
+    "SET o.ref = coalesce(row.ref, o.ref), " + _stamp("o") + ", "
+    "o.aliases = coalesce(o.aliases, []) "
+    "+ [a IN row.aliases WHERE NOT a IN coalesce(o.aliases, [])] "
+    "SET o.name = coalesce(row.canonical, "
+    "reduce(first = head(o.aliases), a IN o.aliases | CASE WHEN a < first THEN a ELSE first END)) "
+    "FOREACH (_ IN CASE WHEN row.donor THEN [1] ELSE [] END | SET o:Donor) "
+    "FOREACH (_ IN CASE WHEN row.agency THEN [1] ELSE [] END | SET o:Agency)"
+)
+
 _COUNTRIES: LiteralString = (
-    _EACH_PROJECT + "UNWIND row.countries AS c "
-    "MERGE (k:Country {iso2: c.iso2}) "
-    "SET k.name = c.name, " + _stamp("k") + " "
+    _EACH_PROJECT + "UNWIND row.countries AS c MATCH (k:Country {iso2: c.iso2}) "
     "CREATE (p)-[:IN_COUNTRY {percentage: c.percentage, " + _OWNED + "}]->(k)"
 )
 
 _REGIONS: LiteralString = (
-    _EACH_PROJECT + "UNWIND row.regions AS g "
-    "MERGE (k:Region {key: g.key}) "
-    "SET k.code = g.code, k.vocabulary = g.vocabulary, k.name = coalesce(g.name, k.name), "
-    + _stamp("k")
-    + " "
+    _EACH_PROJECT + "UNWIND row.regions AS g MATCH (k:Region {key: g.key}) "
     "CREATE (p)-[:IN_REGION {percentage: g.percentage, " + _OWNED + "}]->(k)"
 )
 
 _CONTRIBUTIONS: LiteralString = (
-    _EACH_PROJECT + "UNWIND row.contributions AS c "
-    "WITH row, p, c, c.donor AS org " + _ORGANISATION + "SET o:Donor "
-    "CREATE (o)-[r:CONTRIBUTES_TO {named: org.alias, " + _OWNED + "}]->(p) SET r += c.props"
+    _EACH_PROJECT + "UNWIND row.contributions AS c MATCH (o:Organisation {id: c.donor.id}) "
+    "CREATE (o)-[r:CONTRIBUTES_TO {named: c.donor.alias, " + _OWNED + "}]->(p) SET r += c.props"
 )
 
 _PARTICIPANTS: LiteralString = (
-    _EACH_PROJECT + "UNWIND row.participants AS pt "
-    "WITH row, p, pt, pt.org AS org " + _ORGANISATION + " "
-    "FOREACH (_ IN CASE WHEN pt.role <> 'reporting' THEN [1] ELSE [] END | SET o:Agency) "
-    "CREATE (o)-[:PARTICIPATES_IN {role: pt.role, named: org.alias, " + _OWNED + "}]->(p)"
+    _EACH_PROJECT + "UNWIND row.participants AS pt MATCH (o:Organisation {id: pt.org.id}) "
+    "CREATE (o)-[:PARTICIPATES_IN {role: pt.role, named: pt.org.alias, " + _OWNED + "}]->(p)"
 )
 
 _OFFICE: LiteralString = (
@@ -476,10 +656,7 @@ _PIC: LiteralString = (
 )
 
 _SECTORS: LiteralString = (
-    _EACH_PROJECT + "UNWIND row.sectors AS s "
-    "MERGE (n:Sector {key: s.key}) SET n.code = s.code, n.vocabulary = s.vocabulary "
-    + _texts_of("n", "s", "name")
-    + " "
+    _EACH_PROJECT + "UNWIND row.sectors AS s MATCH (n:Sector {key: s.key}) "
     "CREATE (p)-[:IN_SECTOR {percentage: s.percentage, " + _OWNED + "}]->(n)"
 )
 
@@ -528,26 +705,33 @@ _ORPHANS: LiteralString = (
     + " } WITH n WHERE NOT (n)--() DELETE n"
 )
 
-STATEMENTS: list[tuple[LiteralString, tuple[str, ...]]] = [
-    (_PROJECT, ("props", "texts")),
-    (_UNLINK, ()),
-    (_COUNTRIES, ("countries",)),
-    (_REGIONS, ("regions",)),
-    (_CONTRIBUTIONS, ("contributions",)),
-    (_PARTICIPANTS, ("participants",)),
-    (_OFFICE, ("office",)),
-    (_PROGRAMME, ("programme",)),
-    (_PARENTS, ("parents",)),
-    (_CHILDREN, ("children",)),
-    (_RELATED, ("related",)),
-    (_PIC, ("pic",)),
-    (_SECTORS, ("sectors",)),
-    (_VIDEOS, ("videos",)),
-    (_DOCUMENTS, ("documents",)),
-    (_RESULTS, ("results",)),
-    (_AGREEMENTS, ("agreements",)),
-    (_LOCATIONS, ("locations",)),
-    (_ORPHANS, ()),
+_STATEMENTS: list[tuple[str, LiteralString, tuple[str, ...], str]] = [
+    ("new_project", _NEW_PROJECT, ("created",), "new"),
+    ("project", _PROJECT, ("props", "texts"), "activity"),
+    ("unlink", _UNLINK, (), "project"),
+    ("country_nodes", _COUNTRY_NODES, (), "shared"),
+    ("region_nodes", _REGION_NODES, (), "shared"),
+    ("sector_nodes", _SECTOR_NODES, (), "shared"),
+    ("organisation_nodes", _ORGANISATION_NODES, (), "shared"),
+    ("countries", _COUNTRIES, ("countries",), "all"),
+    ("regions", _REGIONS, ("regions",), "all"),
+    ("contributions", _CONTRIBUTIONS, ("contributions",), "all"),
+    ("participants", _PARTICIPANTS, ("participants",), "all"),
+    ("office", _OFFICE, ("office",), "all"),
+    ("programme", _PROGRAMME, ("programme",), "all"),
+    ("parents", _PARENTS, ("parents",), "all"),
+    ("children", _CHILDREN, ("children",), "all"),
+    ("related", _RELATED, ("related",), "all"),
+    ("pic", _PIC, ("pic",), "all"),
+    ("sectors", _SECTORS, ("sectors",), "all"),
+    ("videos", _VIDEOS, ("videos",), "all"),
+    ("documents", _DOCUMENTS, ("documents",), "all"),
+    ("results", _RESULTS, ("results",), "all"),
+    ("agreements", _AGREEMENTS, ("agreements",), "all"),
+    ("locations", _LOCATIONS, ("locations",), "all"),
+    ("orphans", _ORPHANS, (), "project"),
 ]
-"""The statements of one batch, in order, with the row fields each reads: the project,
-its old links unlinked, then its links."""
+"""The statements of one batch, in order: name, Cypher, the row fields it reads, and
+which rows it runs over: projects the graph lacked (``new``), had as an activity or
+project (``activity``), had loaded (``project``: only those have old links to take
+apart), all of them, or the batch's shared nodes (``shared``)."""

@@ -8,6 +8,7 @@ source that names the same thing the same way lands on the same node.
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from loaders.countries import country_name, iso2_for
 from loaders.names import fold, slug
@@ -52,7 +53,28 @@ def resolve(record: ProjectRecord, aliases: AliasTable | None = None) -> Project
     )
 
 
+# Records are immutable, so one resolved copy serves every mention of an organisation by
+# the same name and ref: files name the same few organisations thousands of times.
+_RESOLVED: WeakKeyDictionary[AliasTable, dict[tuple[str, str | None], OrganisationRef]] = (
+    WeakKeyDictionary()
+)
+_CACHED_ORGANISATIONS = 4096  # per table; the cache starts over when full: memory stays flat
+
+
 def _organisation(organisation: OrganisationRef, table: AliasTable) -> OrganisationRef:
+    if organisation.id is not None or organisation.canonical_name is not None:
+        return _resolve_organisation(organisation, table)
+    cache = _RESOLVED.setdefault(table, {})
+    key = (organisation.name, organisation.ref)
+    resolved = cache.get(key)
+    if resolved is None:
+        if len(cache) >= _CACHED_ORGANISATIONS:
+            cache.clear()
+        resolved = cache[key] = _resolve_organisation(organisation, table)
+    return resolved
+
+
+def _resolve_organisation(organisation: OrganisationRef, table: AliasTable) -> OrganisationRef:
     canonical = table.resolve(organisation.name, organisation.ref)
     return organisation.model_copy(update={"id": canonical.id, "canonical_name": canonical.name})
 
