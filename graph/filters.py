@@ -15,8 +15,8 @@ Cypher (``FOLD``) and the asked-for text in Python (``fold_text``), with the sam
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, LiteralString
@@ -232,13 +232,14 @@ class Compiled:
 
 
 class _Compiler:
+    """Builds one condition, numbering its parameters and subquery variables."""
+
     def __init__(self) -> None:
         self.parameters: dict[str, Any] = {}
-        self._names = (f"f{i}" for i in range(1_000_000))
-        self._vars: Iterator[int] = iter(range(1_000_000))
+        self._vars = itertools.count()
 
     def parameter(self, value: Any) -> LiteralString:
-        name = next(self._names)
+        name = f"f{len(self.parameters)}"
         self.parameters[name] = value
         return "$" + name
 
