@@ -37,11 +37,11 @@ def list_scope(*parts: object) -> str:
     return hashlib.blake2s(repr(parts).encode(), digest_size=6).hexdigest()
 
 
-def encode_cursor(offset: int, scope: str = "") -> str:
+def encode_cursor(offset: int, scope: str) -> str:
     return base64.urlsafe_b64encode(f"{_PREFIX}{offset}:{scope}".encode()).decode()
 
 
-def decode_cursor(cursor: str, scope: str = "") -> int:
+def decode_cursor(cursor: str, scope: str) -> int:
     """The offset ``cursor`` points at, in the list ``scope`` names."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
@@ -59,7 +59,7 @@ def decode_cursor(cursor: str, scope: str = "") -> int:
 
 
 def page_bounds(
-    first: int | None, after: str | None, scope: str = "", default: int = DEFAULT_PAGE_SIZE
+    first: int | None, after: str | None, scope: str, default: int = DEFAULT_PAGE_SIZE
 ) -> tuple[int, int]:
     """(skip, limit) for a page of ``first`` nodes after cursor ``after``."""
     size = default if first is None else first
@@ -102,7 +102,7 @@ def build_connection(
     limit: int,
     to_node: Callable[[Row], T],
     count: Callable[[], Awaitable[int]],
-    scope: str = "",
+    scope: str,
 ) -> Connection[T]:
     """A connection from ``rows`` fetched with ``limit + 1`` (the extra row means more)."""
     page = rows[:limit]

@@ -8,8 +8,7 @@ and ``NOT`` combine whole inputs; relationship filters take ``some``, ``none`` o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 
@@ -238,13 +237,14 @@ _HOPS: dict[type, dict[str, Hop]] = {
 }
 """Each input's relationship conditions: field name → the relationship it crosses."""
 
-W = TypeVar("W")
-
 
 def to_filter(where: object | None) -> Filter | None:
     """The graph filter a ``where`` input states (``None`` for no condition)."""
-    if where is None:
-        return None
+    return None if where is None else _condition(where)
+
+
+def _condition(where: object) -> Filter:
+    """Everything one input states, as one filter (an empty input holds for all)."""
     parts: list[Filter] = []
     for name, prop in _PROPS[type(where)].items():
         parts.extend(_comparisons(prop, getattr(where, name), name))
@@ -254,16 +254,12 @@ def to_filter(where: object | None) -> Filter | None:
     ors: list[Any] | None = where.or_  # type: ignore[attr-defined]
     negated: Any = where.not_  # type: ignore[attr-defined]
     if ands is not None:
-        parts.append(AllOf(_each(ands, to_filter)))
+        parts.append(AllOf(tuple(_condition(part) for part in ands)))
     if ors is not None:
-        parts.append(AnyOf(_each(ors, to_filter)))
+        parts.append(AnyOf(tuple(_condition(part) for part in ors)))
     if negated is not None:
-        parts.append(Not(to_filter(negated) or AllOf(())))
+        parts.append(Not(_condition(negated)))
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
-
-
-def _each(wheres: list[W], convert: Callable[[W], Filter | None]) -> tuple[Filter, ...]:
-    return tuple(convert(where) or AllOf(()) for where in wheres)
 
 
 def _comparisons(prop: Prop, condition: object | None, name: str) -> list[Filter]:
@@ -300,10 +296,10 @@ def _crossings(hop: Hop, condition: object | None) -> list[Filter]:
         return []
     if not isinstance(condition, CountriesFilter | OrganisationsFilter | SectorsFilter):
         # A single related node (a project's programme, a video's project): some.
-        return [Related(hop, Quantifier.SOME, to_filter(condition) or AllOf(()))]
+        return [Related(hop, Quantifier.SOME, _condition(condition))]
     found: list[Filter] = []
     for quantifier in Quantifier:
         where = getattr(condition, quantifier.value)
         if where is not None:
-            found.append(Related(hop, quantifier, to_filter(where) or AllOf(())))
+            found.append(Related(hop, quantifier, _condition(where)))
     return found
