@@ -9,24 +9,29 @@ refuses a request before it runs, with a message that names the limit; docs/api.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
+from threading import Lock
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLNamedType,
+    GraphQLSchema,
     InlineFragmentNode,
     NamedTypeNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    TypeInfo,
     ValidationContext,
-    ValidationRule,
     get_named_type,
     get_nullable_type,
     is_list_type,
@@ -37,14 +42,23 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
     MaxTokensLimiter,
+    ParserCache,
     SchemaExtension,
 )
+from strawberry.schema.schema import validate_document
 
 from graph.settings import Settings
 from schema.errors import UserError
 from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 log = logging.getLogger("aidgraph.api")
+
+PARSED_DOCUMENTS = 256
+"""How many query texts' parsed documents are kept (the parse of a front end's query
+costs more than its execution's Python work)."""
+
+VALIDATED_DOCUMENTS = 256
+"""How many query texts' validation verdicts are kept."""
 
 Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
 
@@ -69,6 +83,7 @@ def protections(settings: Settings) -> list[Extension]:
     limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
     extensions: list[Extension] = [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(ParserCache, maxsize=PARSED_DOCUMENTS),
         partial(QueryLimits, limits=limits),
         partial(MaskUnexpectedErrors, timeout_seconds=settings.query_timeout_seconds),
     ]
@@ -123,31 +138,83 @@ class Limits:
 
 
 class QueryLimits(SchemaExtension):
-    """Refuses, before it runs, an operation over ``limits`` (see ``measure``).
+    """Validates an operation, then refuses it, before it runs, when it is over ``limits``
+    (see ``measure``).
 
-    An extension installing a per-request validation rule rather than a bare rule: the
-    cost depends on variables (``first: $n``), which graphql-core's validation does not see.
+    graphql-core's rules depend on the document alone, so their verdict is cached by
+    query text: front ends send the same few queries again and again, and validating
+    one of their size took longer than running it. The limits depend on variables
+    (``first: $n``), so they are measured for every request, in one walk.
     """
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
 
-    def on_operation(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        rule = limits_rule(self.limits, context.variables or {})
-        context.validation_rules = (*context.validation_rules, rule)
+        document = context.graphql_document
+        if document is not None and context.query is not None:
+            rules = tuple(context.validation_rules)
+            errors = _validated.errors(context.schema._schema, rules, context.query, document)
+            if not errors:
+                errors = limit_errors(
+                    self.limits, context.schema._schema, document, context.variables
+                )
+            # Set, even when empty, so that Strawberry does not validate the document again.
+            context.pre_execution_errors = errors
         yield
 
 
-def limits_rule(limits: Limits, variables: Mapping[str, Any]) -> type[ValidationRule]:
-    """A validation rule reporting each limit an operation is over."""
+class _ValidationCache:
+    """graphql-core's (and Strawberry's) verdict on a document, by its query text.
 
-    class LimitsRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            for message in limits.exceeded(measure(self.context, node, variables)):
-                self.report_error(GraphQLError(message, node))
+    Keyed by text, not by document: a document parsed from the same text is the same
+    document, and documents hash by walking their whole tree. Bounded, so that a client
+    sending ever new queries cannot grow it.
+    """
 
-    return LimitsRule
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.verdicts: OrderedDict[Hashable, list[GraphQLError]] = OrderedDict()
+        self.lock = Lock()
+
+    def errors(
+        self,
+        schema: GraphQLSchema,
+        rules: tuple[type[ASTValidationRule], ...],
+        query: str,
+        document: DocumentNode,
+    ) -> list[GraphQLError]:
+        key = (schema, rules, query)
+        with self.lock:
+            if key in self.verdicts:
+                self.verdicts.move_to_end(key)
+                return self.verdicts[key]
+        verdict = validate_document(schema, document, rules)
+        with self.lock:
+            self.verdicts[key] = verdict
+            if len(self.verdicts) > self.size:
+                self.verdicts.popitem(last=False)
+        return verdict
+
+
+_validated = _ValidationCache(VALIDATED_DOCUMENTS)
+
+
+def limit_errors(
+    limits: Limits,
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any] | None,
+) -> list[GraphQLError]:
+    """An error for each limit an operation of ``document`` is over."""
+    context = ValidationContext(schema, document, TypeInfo(schema), lambda error: None)
+    return [
+        GraphQLError(message, operation)
+        for operation in document.definitions
+        if isinstance(operation, OperationDefinitionNode)
+        for message in limits.exceeded(measure(context, operation, variables or {}))
+    ]
 
 
 def measure(
