@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import LiteralString
 
-from neo4j import ManagedTransaction
-
-from graph.reads import Listing, Row
+from graph.reads import KeyedRead, Listing
 
 
 def _by(key: LiteralString) -> LiteralString:
@@ -92,9 +90,9 @@ class Measure(Enum):
         self.body = body
 
 
-def aggregate(
-    tx: ManagedTransaction, measure: Measure, listing: Listing, keys: Sequence[str], limit: int
-) -> dict[str, list[Row]]:
+def aggregate_read(
+    measure: Measure, listing: Listing, keys: Sequence[str], limit: int
+) -> KeyedRead:
     """For each parent key, the rows of ``measure`` over the nodes of ``listing``.
 
     ``limit`` bounds the rows of measures that rank (``FLOWS``); the others ignore it.
@@ -102,7 +100,6 @@ def aggregate(
     matching = listing.link.matching(listing.where)
     query = (
         "UNWIND $keys AS key CALL (key) { " + matching.cypher + " WITH DISTINCT n "
-        + measure.body + " } RETURN key, rows"
+        + measure.body + " } RETURN key, rows AS value"
     )  # fmt: skip
-    parameters = {**matching.parameters, "keys": list(keys), "limit": limit}
-    return {record["key"]: record["rows"] for record in tx.run(query, parameters)}
+    return KeyedRead(query, {**matching.parameters, "keys": list(keys), "limit": limit})

@@ -1,15 +1,22 @@
-"""Parameterised reads, batched by parent so a request costs one query per kind of link.
+"""Parameterised reads, batched by parent key, and combined so a request costs one query
+per level of nesting.
 
 Every navigation the API offers is a member of ``Link``: a fixed Cypher pattern from a
 parent (bound to ``key``) to the nodes ``n`` it leads to (through relationship ``r``),
 with the order its rows come in. Nothing from a request is ever spliced into Cypher: a
 request picks a ``Link`` member and passes keys, offsets and limits as parameters.
+
+Each read is a ``KeyedRead``: Cypher yielding ``key, value`` for the parent keys in
+``$keys``. ``read_keyed`` runs any number of them as one statement, each in its own
+subquery with its own parameter names, so the lists one level of a GraphQL query selects
+(a project's countries, donors, documents …) cost one round trip, not one each.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, LiteralString
 
@@ -61,7 +68,7 @@ class NodeKind(Enum):
         return (
             "UNWIND $keys AS key "
             "MATCH (n:" + self.label + " {" + self.key + ": key}) "
-            "RETURN key, n {.*, " + UNFETCHED + "} AS node"
+            "RETURN key, n {.*, " + UNFETCHED + "} AS value"
         )
 
 
@@ -250,9 +257,47 @@ ALL = ""
 """The parent key of top-level lists (``Link.ALL_*``), which have no parent."""
 
 
-def fetch_nodes(tx: ManagedTransaction, kind: NodeKind, keys: Sequence[str]) -> dict[str, Row]:
-    """The properties of the nodes of ``kind`` with these keys (missing keys are absent)."""
-    return {record["key"]: record["node"] for record in tx.run(kind.query, keys=list(keys))}
+@dataclass(frozen=True)
+class KeyedRead:
+    """Cypher yielding rows ``key, value`` for the parent keys in ``$keys``, and its
+    parameters. Values are never spliced into the text: every ``$`` is a parameter."""
+
+    cypher: LiteralString
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def read_keyed(tx: ManagedTransaction, reads: Sequence[KeyedRead]) -> list[dict[str, Any]]:
+    """Each read's values by parent key (missing keys are absent), read in one statement."""
+    if len(reads) == 1:
+        result = tx.run(reads[0].cypher, reads[0].parameters)
+        return [{record["key"]: record["value"] for record in result}]
+    query: LiteralString = ""
+    parameters: dict[str, Any] = {}
+    columns: list[LiteralString] = []
+    for position, read in enumerate(reads):
+        name = "r" + str(position)
+        query += (
+            "CALL () { " + _renamed(read.cypher, name) + " } "
+            "WITH " + "".join(column + ", " for column in columns)
+            + "collect([key, value]) AS " + name + " "
+        )  # fmt: skip
+        parameters |= {name + "_" + key: value for key, value in read.parameters.items()}
+        columns.append(name)
+    record = tx.run(query + "RETURN " + ", ".join(columns), parameters).single(strict=True)
+    return [dict(record[column]) for column in columns]
+
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _renamed(cypher: LiteralString, prefix: LiteralString) -> LiteralString:
+    """``cypher`` with each parameter ``$x`` renamed ``$<prefix>_x``."""
+    return _PARAMETER.sub(lambda found: "$" + prefix + "_" + found.group(1), cypher)
+
+
+def nodes_read(kind: NodeKind, keys: Sequence[str]) -> KeyedRead:
+    """The properties of the nodes of ``kind`` with these keys."""
+    return KeyedRead(kind.query, {"keys": list(keys)})
 
 
 @dataclass(frozen=True)
@@ -264,9 +309,7 @@ class Listing:
     order: tuple[Sort, ...] = ()
 
 
-def fetch_links(
-    tx: ManagedTransaction, listing: Listing, keys: Sequence[str], skip: int, limit: int
-) -> dict[str, list[Row]]:
+def links_read(listing: Listing, keys: Sequence[str], skip: int, limit: int) -> KeyedRead:
     """For each parent key, rows ``{node, link}`` of one page of ``listing``, in order."""
     matching = listing.link.matching(listing.where)
     query = (
@@ -274,27 +317,26 @@ def fetch_links(
         + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
         + " SKIP $skip LIMIT $limit "
         "RETURN collect({node: n {.*, " + UNFETCHED + "}, "
-        "link: r {.*, " + BOOKKEEPING + "}}) AS rows } RETURN key, rows"
+        "link: r {.*, " + BOOKKEEPING + "}}) AS rows } RETURN key, rows AS value"
     )  # fmt: skip
-    parameters = {**matching.parameters, "keys": list(keys), "skip": skip, "limit": limit}
-    return {record["key"]: record["rows"] for record in tx.run(query, parameters)}
+    return KeyedRead(
+        query, {**matching.parameters, "keys": list(keys), "skip": skip, "limit": limit}
+    )
 
 
-def count_links(tx: ManagedTransaction, listing: Listing, keys: Sequence[str]) -> dict[str, int]:
+def counts_read(listing: Listing, keys: Sequence[str]) -> KeyedRead:
     """For each parent key, how many rows ``listing`` has."""
     matching = listing.link.matching(listing.where)
     query = (
         "UNWIND $keys AS key CALL (key) { " + matching.cypher
-        + " RETURN count(*) AS total } RETURN key, total"
+        + " RETURN count(*) AS total } RETURN key, total AS value"
     )  # fmt: skip
-    parameters = {**matching.parameters, "keys": list(keys)}
-    return {record["key"]: record["total"] for record in tx.run(query, parameters)}
+    return KeyedRead(query, {**matching.parameters, "keys": list(keys)})
 
 
-def fetch_transactions(tx: ManagedTransaction, codes: Sequence[str]) -> dict[str, str | None]:
+def transactions_read(codes: Sequence[str]) -> KeyedRead:
     """The raw transactions (JSON text) of the projects with these codes."""
-    result = tx.run(
-        "UNWIND $codes AS code MATCH (n:Project {code: code}) RETURN code, n.transactions AS raw",
-        codes=list(codes),
+    return KeyedRead(
+        "UNWIND $keys AS key MATCH (n:Project {code: key}) RETURN key, n.transactions AS value",
+        {"keys": list(codes)},
     )
-    return {record["code"]: record["raw"] for record in result}

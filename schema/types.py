@@ -7,6 +7,7 @@ request's batched loaders (``schema.context``), so sibling objects share one que
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NewType, TypeVar
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 from strawberry.types.scalar import ScalarDefinition
 
 from graph.reads import Link, Listing, NodeKind, Row
@@ -102,16 +104,34 @@ async def connection(
     after: str | None,
     to_node: Callable[[Row], T],
 ) -> Connection[T]:
-    """One page of ``listing`` from ``key`` as a connection; the total is counted on demand."""
+    """One page of ``listing`` from ``key`` as a connection; the total is counted only
+    when selected, and then read in the same statement as the page."""
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
     loaders = info.context.loaders
+    total: asyncio.Future[int] | None = None
+    if selects(info, "totalCount"):
+        total = asyncio.ensure_future(loaders.count(listing, key))
     rows = await loaders.page(listing, key, skip, limit + 1)
 
     async def count() -> int:
-        return await loaders.count(listing, key)
+        return await (total if total is not None else loaders.count(listing, key))
 
     return build_connection(rows, skip, limit, to_node, count, scope)
+
+
+def selects(info: Info[Context, None], name: str) -> bool:
+    """Whether the field being resolved selects ``name`` (directly or in a fragment)."""
+
+    def within(selections: list[Selection]) -> bool:
+        return any(
+            selection.name == name
+            if isinstance(selection, SelectedField)
+            else within(selection.selections)
+            for selection in selections
+        )
+
+    return any(within(field.selections) for field in info.selected_fields)
 
 
 async def project_connection(

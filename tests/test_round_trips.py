@@ -108,13 +108,39 @@ def test_nested_queries_cost_the_same_over_1_10_and_100_parents(
 ) -> None:
     client, db = counted
     costs = {parents: _queries_for(client, db, parents) for parents in (1, 10, 100)}
-    # One query per list field per level: the top page, its count and aggregate (3);
-    # countries, contributions, sectors, videos and the videos' count under each project
-    # (5); the countries' project pages and counts, the donors' project pages (3); the
-    # participants under those (1). Twelve, whatever the number of parents. (A field
-    # asked again at a deeper level for keys already loaded is answered from the
-    # request's cache, so the count can only be lower than the number of list fields.)
-    assert costs == {1: 12, 10: 12, 100: 12}
+    # One statement per level, holding every list field of that level: the top page,
+    # its count and aggregate; countries, contributions, sectors, videos and the videos'
+    # count under each project; the countries' project pages and counts and the donors'
+    # project pages; the participants under those. Four, whatever the number of parents.
+    assert costs == {1: 4, 10: 4, 100: 4}
+
+
+def test_lists_read_together_keep_their_own_filters(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    """Two filtered lists of one level share a statement, not their parameters."""
+    client, db = counted
+    query = """{ country(iso2: "ML") {
+      cheap: projects(where: {budget: {lt: 20000}}, orderBy: [{field: CODE, direction: ASC}]) {
+        totalCount edges { node { code } } }
+      dear: projects(where: {budget: {gte: 95000}}, orderBy: [{field: CODE, direction: DESC}]) {
+        totalCount edges { node { code } } } } }"""
+    db.queries = 0
+    body = client.post("/graphql", json={"query": query}).json()
+    assert "errors" not in body, body["errors"]
+    country = body["data"]["country"]
+    # Mali is the first country of projects 0, 10, 20 … and the second of 7, 17, 27 …;
+    # budgets are 1000 × (i + 1).
+    assert [e["node"]["code"] for e in country["cheap"]["edges"]] == [
+        "RT-000",
+        "RT-007",
+        "RT-010",
+        "RT-017",
+    ]
+    assert country["cheap"]["totalCount"] == 4
+    assert [e["node"]["code"] for e in country["dear"]["edges"]] == ["RT-097"]
+    assert country["dear"]["totalCount"] == 1
+    assert db.queries == 2  # the country; then both pages and both counts
 
 
 def test_each_nesting_level_adds_one_query(counted: tuple[TestClient, CountingDatabase]) -> None:
