@@ -102,4 +102,5 @@ def aggregate_read(
         "UNWIND $keys AS key CALL (key) { " + matching.cypher + " WITH DISTINCT n "
         + measure.body + " } RETURN key, rows AS value"
     )  # fmt: skip
-    return KeyedRead(query, {**matching.parameters, "keys": list(keys), "limit": limit})
+    parameters = {**matching.parameters, "keys": list(keys), "limit": limit}
+    return KeyedRead(query, parameters, alone=True)

@@ -264,6 +264,9 @@ class KeyedRead:
 
     cypher: LiteralString
     parameters: dict[str, Any] = field(default_factory=dict)
+    alone: bool = False
+    """Run in a statement of its own: a read that scans much of the graph (an aggregate)
+    runs on another core than its neighbours, rather than after them."""
 
 
 def read_keyed(tx: ManagedTransaction, reads: Sequence[KeyedRead]) -> list[dict[str, Any]]:

@@ -43,7 +43,8 @@ class TickReads:
     DataLoaders dispatch their batches from callbacks, a loop iteration or two after
     their resolvers asked. The statement waits until no read has been added for a few
     iterations in a row, so that every loader of a level of the query is in it; each
-    iteration costs microseconds, a statement of its own a millisecond. A failed
+    iteration costs microseconds, a statement of its own a millisecond. Reads marked
+    ``alone`` (aggregates) get statements of their own, run side by side. A failed
     statement fails each read in it.
     """
 
@@ -72,9 +73,12 @@ class TickReads:
             loop.call_soon(self._settle, loop, seen, quiet + 1)
         else:
             pending, self._pending = self._pending, []
-            task = loop.create_task(self._read(pending))
-            self._running.add(task)  # the loop keeps only weak references to tasks
-            task.add_done_callback(self._running.discard)
+            together = [item for item in pending if not item[0].alone]
+            groups = [[item] for item in pending if item[0].alone]
+            for group in [together, *groups] if together else groups:
+                task = loop.create_task(self._read(group))
+                self._running.add(task)  # the loop keeps only weak references to tasks
+                task.add_done_callback(self._running.discard)
 
     async def _read(self, pending: list[tuple[KeyedRead, asyncio.Future[dict[str, Any]]]]) -> None:
         reads = [read for read, _ in pending]
