@@ -324,8 +324,11 @@ def migrate() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes: one per core the API may use.")
+    ] = 1,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql in a browser)."""
     import uvicorn
 
-    uvicorn.run("schema.app:app", host=host, port=port, log_level="info")
+    uvicorn.run("schema.app:app", host=host, port=port, workers=workers, log_level="info")

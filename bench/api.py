@@ -1,10 +1,11 @@
 """API benchmark: six canonical GraphQL queries over HTTP against hand-written Cypher.
 
 Builds a graph from generated IATI files (100k activities by default) plus the two
-LuxDev samples, serves the real API (``uvicorn schema.app:app``, one worker) and, for
-each query, prints p50 / p99 latency and requests/s at concurrency 1 and 8, and the p50
-of the equivalent hand-written Cypher through the driver (the floor) with the ratio, in
-one markdown table. Run with ``make bench-api`` or ``python -m bench.api``.
+LuxDev samples, serves the real API (``uvicorn schema.app:app``, ``--workers`` processes,
+one by default) and, for each query, prints p50 / p99 latency and requests/s at
+concurrency 1 and 8, and the p50 of the equivalent hand-written Cypher through the
+driver (the floor) with the ratio, in one markdown table. Run with ``make bench-api`` or
+``python -m bench.api``.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def main() -> None:
     parser.add_argument(
         "--max-cost", type=int, default=None, help="AIDGRAPH_MAX_COST for the API, if raised"
     )
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="aidgraph-bench-api-") as scratch:
@@ -125,7 +127,7 @@ def main() -> None:
             loaded = _build_graph(db, settings, root, args.activities, args.seed)
             canonicals = _canonicals(db)
             env = {} if args.max_cost is None else {"AIDGRAPH_MAX_COST": str(args.max_cost)}
-            with _serve(settings, root / "api.log", env) as base:
+            with _serve(settings, root / "api.log", env, args.workers) as base:
                 results = [_measure(db, base, c, args.requests, args.warmup) for c in canonicals]
             store_mb = _size_mb(root / "neo4j" / "data")
             version = _neo4j_version(db)
@@ -560,13 +562,13 @@ def _nested_api(data: Json) -> object:
 
 
 @contextmanager
-def _serve(settings: Settings, log: Path, extra_env: dict[str, str]) -> Iterator[str]:
-    """The API in a uvicorn subprocess (one worker); yields its base URL."""
+def _serve(settings: Settings, log: Path, extra_env: dict[str, str], workers: int) -> Iterator[str]:
+    """The API in a uvicorn subprocess with ``workers`` processes; yields its base URL."""
     port = _free_port()
     env = {**os.environ, **_neo4j_env(settings), **extra_env}
     # No access log: one line per request would be measured as API time.
     command = [sys.executable, "-m", "uvicorn", "schema.app:app", "--port", str(port)]
-    command += ["--workers", "1", "--no-access-log", "--log-level", "warning"]
+    command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
@@ -696,8 +698,8 @@ def _print_setup(
     )
     print(f"graph: {loaded}; store {store_mb:,.0f} MB, page cache {args.page_cache}")
     print(
-        f"API: uvicorn, 1 worker, no access log; {args.requests} requests per query at "
-        f"concurrency 1, {args.requests * 2} at 8 (httpx, asyncio, keep-alive), after "
+        f"API: uvicorn, {args.workers} worker(s), no access log; {args.requests} requests "
+        f"per query at concurrency 1, {args.requests * 2} at 8 (httpx, asyncio, keep-alive), after "
         f"{args.warmup} warm-up; floor: {args.requests} runs of the hand-written Cypher, "
         "one session.execute_read each, concurrency 1"
     )
