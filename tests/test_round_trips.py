@@ -131,7 +131,7 @@ def test_lists_read_together_keep_their_own_filters(
     assert "errors" not in body, body["errors"]
     country = body["data"]["country"]
     # Mali is the first country of projects 0, 10, 20 … and the second of 7, 17, 27 …;
-    # budgets are 1000 × (i + 1).
+    # budgets are 1000 * (i + 1).
     assert [e["node"]["code"] for e in country["cheap"]["edges"]] == [
         "RT-000",
         "RT-007",
