@@ -112,7 +112,13 @@ async def connection(
     total: asyncio.Future[int] | None = None
     if selects(info, "totalCount"):
         total = asyncio.ensure_future(loaders.count(listing, key))
-    rows = await loaders.page(listing, key, skip, limit + 1)
+    try:
+        rows = await loaders.page(listing, key, skip, limit + 1)
+    except BaseException:
+        if total is not None:  # nobody will ask for it now: stop it, or take its error
+            total.cancel()
+            total.add_done_callback(lambda done: done.cancelled() or done.exception())
+        raise
 
     async def count() -> int:
         return await (total if total is not None else loaders.count(listing, key))
