@@ -222,7 +222,11 @@ async def test_a_query_over_the_timeout_is_stopped_with_a_precise_error(
         with_(neo4j_settings, query_timeout_seconds=0.5),
         '{ project(code: "HEAVY") { code programme { key } } }',
     )
-    assert time.monotonic() - started < 10
+    # Neo4j marks the transaction for termination at its monitor's next tick; how soon
+    # the running plan notices varies: 1-2.5 s in most runs, up to 11 s when the tests
+    # before this one left statistics that give another plan. The error below proves
+    # the timeout stopped it; the bound proves the request does not hang.
+    assert time.monotonic() - started < 30
     assert body["data"] == {"project": {"code": "HEAVY", "programme": None}}
     assert body["errors"] == [
         {
