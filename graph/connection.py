@@ -20,6 +20,17 @@ R = TypeVar("R")
 
 TxWork = Callable[Concatenate[ManagedTransaction, P], R]
 
+MEMORY_LIMIT_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+"""The code of a transaction refused more memory than the server's transaction pool has."""
+
+
+class MemoryLimitExceeded(Exception):
+    """A read needed more memory than the server allows its transactions.
+
+    Neo4j reports it as transient, but a read that asked for too much asks for it again:
+    raised instead of the driver's error, it is not retried.
+    """
+
 
 class Database:
     """One Neo4j database behind a driver; the only way the rest of aidgraph runs Cypher."""
@@ -40,9 +51,13 @@ class Database:
         return cls(driver, settings.neo4j_database, settings.query_timeout_seconds)
 
     def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run ``work(tx, ...)`` in a managed read transaction, bounded by the query timeout."""
+        """Run ``work(tx, ...)`` in a managed read transaction, bounded by the query timeout.
+
+        Raises ``MemoryLimitExceeded``, not retried, when the server's transaction memory
+        pool refuses the read.
+        """
         with self.driver.session(database=self.name) as session:
-            return session.execute_read(self._timed(work), *args, **kwargs)
+            return session.execute_read(self._timed(_bounded(work)), *args, **kwargs)
 
     def write(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``work(tx, ...)`` in a managed write transaction.
@@ -76,3 +91,15 @@ def run_list(
 ) -> list[dict[str, Any]]:
     """Run one query in ``tx`` and return its records as plain dicts."""
     return [record.data() for record in tx.run(query, params)]
+
+
+def _bounded(work: TxWork[P, R]) -> TxWork[P, R]:
+    def bounded(tx: ManagedTransaction, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return work(tx, *args, **kwargs)
+        except neo4j.exceptions.TransientError as error:
+            if error.code == MEMORY_LIMIT_CODE:
+                raise MemoryLimitExceeded(error.message or MEMORY_LIMIT_CODE) from None
+            raise
+
+    return bounded

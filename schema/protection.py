@@ -47,6 +47,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.schema import validate_document
 
+from graph.connection import MemoryLimitExceeded
 from graph.settings import Settings
 from schema.errors import UserError
 from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -340,9 +341,12 @@ def is_timeout(error: BaseException | None) -> bool:
     return isinstance(error, Neo4jError) and error.code in TIMEOUT_CODES
 
 
+MEMORY_MESSAGE = "the query needed more memory than the server allows a transaction"
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Replaces unexpected errors by "Unexpected error." (logged here in full), and a
-    Neo4j transaction timeout by a message that says which limit it hit."""
+    Neo4j transaction timeout or memory refusal by a message that says which limit it hit."""
 
     def __init__(self, timeout_seconds: float) -> None:
         super().__init__(should_mask_error=is_unexpected)
@@ -352,6 +356,9 @@ class MaskUnexpectedErrors(MaskErrors):
         if is_timeout(error.original_error):
             log.warning("query timed out at %s", error.path)
             message = f"the query took longer than the {self.timeout_seconds:g} s limit"
+        elif isinstance(error.original_error, MemoryLimitExceeded):
+            log.warning("query over the server's transaction memory at %s", error.path)
+            message = MEMORY_MESSAGE
         else:
             log.error("unexpected error at %s", error.path, exc_info=error.original_error)
             message = self.error_message
