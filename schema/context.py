@@ -11,9 +11,10 @@ and the event loop stays free.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from anyio import to_thread
 from starlette.requests import Request
@@ -35,6 +36,8 @@ from graph.reads import (
     read_keyed,
     transactions_read,
 )
+
+T = TypeVar("T")
 
 
 class TickReads:
@@ -100,21 +103,10 @@ class GraphLoaders:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._reads = TickReads(db)
-        self._nodes: dict[NodeKind, DataLoader[str, Row | None]] = {}
-        self._pages: dict[tuple[Listing, int, int], DataLoader[str, list[Row]]] = {}
-        self._counts: dict[Listing, DataLoader[str, int]] = {}
-        self._aggregates: dict[tuple[Measure, Listing, int], DataLoader[str, list[Row]]] = {}
-        self._transactions: DataLoader[str, str | None] | None = None
+        self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
 
     async def node(self, kind: NodeKind, key: str) -> Row | None:
-        if kind not in self._nodes:
-
-            async def load(keys: list[str]) -> list[Row | None]:
-                found = await self._reads.run(nodes_read(kind, keys))
-                return [found.get(key) for key in keys]
-
-            self._nodes[kind] = DataLoader(load_fn=load)
-        return await self._nodes[kind].load(key)
+        return await self._load(("node", kind), partial(nodes_read, kind), _none, key)
 
     async def links(self, link: Link, key: str, skip: int = 0, limit: int = 1000) -> list[Row]:
         """Rows ``{"node": …, "link": …}`` of ``link`` from ``key``, in the link's order."""
@@ -122,55 +114,57 @@ class GraphLoaders:
 
     async def page(self, listing: Listing, key: str, skip: int, limit: int) -> list[Row]:
         """One page of ``listing`` from ``key``: rows ``{"node": …, "link": …}``."""
-        page = (listing, skip, limit)
-        if page not in self._pages:
 
-            async def load(keys: list[str]) -> list[list[Row]]:
-                found = await self._reads.run(links_read(listing, keys, skip, limit))
-                return [found.get(key, []) for key in keys]
+        def read(keys: list[str]) -> KeyedRead:
+            return links_read(listing, keys, skip, limit)
 
-            self._pages[page] = DataLoader(load_fn=load)
-        return await self._pages[page].load(key)
+        return await self._load(("page", listing, skip, limit), read, list, key)
 
     async def count(self, listing: Listing, key: str) -> int:
-        if listing not in self._counts:
-
-            async def load(keys: list[str]) -> list[int]:
-                found = await self._reads.run(counts_read(listing, keys))
-                return [found.get(key, 0) for key in keys]
-
-            self._counts[listing] = DataLoader(load_fn=load)
-        return await self._counts[listing].load(key)
+        return await self._load(("count", listing), partial(counts_read, listing), int, key)
 
     async def transactions(self, code: str) -> str | None:
         """A project's raw transactions (JSON text), batched like every other lookup."""
-        if self._transactions is None:
-
-            async def load(codes: list[str]) -> list[str | None]:
-                found = await self._reads.run(transactions_read(codes))
-                return [found.get(code) for code in codes]
-
-            self._transactions = DataLoader(load_fn=load)
-        return await self._transactions.load(code)
+        return await self._load(("transactions",), transactions_read, _none, code)
 
     async def aggregate(
         self, measure: Measure, listing: Listing, key: str, limit: int = 0
     ) -> list[Row]:
         """The rows of ``measure`` over ``listing`` from ``key``."""
-        wanted = (measure, listing, limit)
-        if wanted not in self._aggregates:
 
-            async def load(keys: list[str]) -> list[list[Row]]:
-                found = await self._reads.run(aggregate_read(measure, listing, keys, limit))
-                return [found.get(key, []) for key in keys]
+        def read(keys: list[str]) -> KeyedRead:
+            return aggregate_read(measure, listing, keys, limit)
 
-            self._aggregates[wanted] = DataLoader(load_fn=load)
-        return await self._aggregates[wanted].load(key)
+        return await self._load(("aggregate", measure, listing, limit), read, list, key)
+
+    async def _load(
+        self,
+        lookup: Hashable,
+        read: Callable[[list[str]], KeyedRead],
+        missing: Callable[[], T],
+        key: str,
+    ) -> T:
+        """``key``'s value from the request's loader for ``lookup`` (made on first use),
+        which reads every key asked for in a tick with one ``read``; ``missing()`` stands
+        for a key the read does not return."""
+        loader: DataLoader[str, T] | None = self._loaders.get(lookup)
+        if loader is None:
+
+            async def load(keys: list[str]) -> list[T]:
+                found = await self._reads.run(read(keys))
+                return [found[key] if key in found else missing() for key in keys]
+
+            loader = self._loaders[lookup] = DataLoader(load_fn=load)
+        return await loader.load(key)
 
     async def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``work(tx, ...)`` in a read transaction in a worker thread, unbatched: for
         root fields (search) that cost one query per request anyway."""
         return await to_thread.run_sync(partial(self._db.read, work, *args, **kwargs))
+
+
+def _none() -> None:
+    return None
 
 
 @dataclass
