@@ -18,6 +18,17 @@ from graph.settings import Settings
 @contextmanager
 def serve_api(settings: Settings, port: int) -> Iterator[str]:
     """Serve ``schema.app:app`` over the database of ``settings``; yields the base URL."""
+    command = [sys.executable, "-m", "uvicorn", "schema.app:app", "--port", str(port)]
+    with running(command, settings, port) as (base, _):
+        yield base
+
+
+@contextmanager
+def running(
+    command: list[str], settings: Settings, port: int
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run ``command``, an API server on ``port`` over the database of ``settings``, until
+    it answers; yields its base URL and the process (whose output is piped)."""
     env = {
         **os.environ,
         "NEO4J_URI": settings.uri,
@@ -25,16 +36,12 @@ def serve_api(settings: Settings, port: int) -> Iterator[str]:
         "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "schema.app:app", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=30)

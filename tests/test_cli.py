@@ -5,15 +5,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from conftest import SAMPLES, graph_counts
+from api_server import graphql, running
+from conftest import SAMPLES, free_port, graph_counts
 
 from graph.connection import Database, run_list
 from graph.settings import Settings
@@ -169,40 +167,10 @@ def test_generate_writes_the_same_files_as_the_library(tmp_path: Path) -> None:
 
 
 def test_serve_runs_the_api_in_the_worker_processes_asked_for(neo4j_settings: Settings) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env |= {
-        "NEO4J_URI": neo4j_settings.uri,
-        "NEO4J_PASSWORD": neo4j_settings.neo4j_password.get_secret_value(),
-    }
+    port = free_port()
     command = [sys.executable, "-m", "aidgraph", "serve", "--port", str(port), "--workers", "2"]
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            body = _post_when_up(f"http://127.0.0.1:{port}/graphql", "{ __typename }")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        log.seek(0)
-        output = log.read().decode()
+    with running(command, neo4j_settings, port) as (base, server):
+        body = graphql(base, "{ __typename }")
+    output = server.stdout.read() if server.stdout else ""
     assert body == {"data": {"__typename": "Query"}}
     assert output.count("Started server process") == 2, output
-
-
-def _post_when_up(url: str, query: str, seconds: float = 60) -> object:
-    deadline = time.monotonic() + seconds
-    request = urllib.request.Request(
-        url,
-        data=json.dumps({"query": query}).encode(),
-        headers={"content-type": "application/json"},
-    )
-    while True:
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return json.loads(response.read())
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
