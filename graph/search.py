@@ -60,7 +60,8 @@ WITH floor, node, score, fields,
     AS kind
 ORDER BY score DESC, kind, coalesce(node.code, node.key)
 LIMIT $limit
-RETURN kind, node {.*, """
+WITH kind, node AS n, score, fields, floor
+RETURN kind, n {.*, """
     + UNFETCHED
     + """} AS node, score,
   [f IN ['TITLE', 'DESCRIPTION'] WHERE f IN fields] AS fields, floor

@@ -24,6 +24,7 @@ from strawberry.asgi import GraphQL
 from graph.connection import Database
 from graph.migrations import migrate
 from graph.settings import Settings
+from schema import heap
 from schema.context import Context, GraphLoaders
 from schema.protection import protections
 from schema.query import build_schema
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if not await readiness.check():
             log.warning("Neo4j is not reachable yet; /readyz answers 503 until it is")
+        heap.settle()
         yield
         db.close()
 

@@ -618,7 +618,7 @@ class Project(Node):
     @strawberry.field(description="When this project was last loaded.")
     def loaded_at(self) -> datetime | None:
         value = self._props.get("loaded_at")
-        return None if value is None else value.to_native()
+        return None if value is None else datetime.fromisoformat(value)
 
     @strawberry.field
     async def countries(self, info: Info[Context, None]) -> list[Country]:

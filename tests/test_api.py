@@ -221,6 +221,24 @@ def test_the_english_page_fields(api: str) -> None:
     assert project["videos"]["pageInfo"]["hasNextPage"] is True
 
 
+def test_load_provenance_is_shown_as_stored(api: str, session_db: Database) -> None:
+    stored = session_db.read(
+        lambda tx: tx.run(
+            "MATCH (p:Project {code: 'BKF/026'}) RETURN p.loaded_at AS at, p.sources AS sources"
+        ).single(strict=True)
+    )
+    body = graphql(api, '{ project(code: "BKF/026") { loadedAt sources } }')
+    assert body == {
+        "data": {
+            "project": {
+                "loadedAt": stored["at"].to_native().isoformat(),
+                "sources": [str(SAMPLES / "BKF_026.en.txt")],
+            }
+        }
+    }
+    assert stored["sources"] == [str(SAMPLES / "BKF_026.en.txt")]
+
+
 def test_cursor_pagination_walks_the_whole_list(api: str) -> None:
     titles: list[str] = []
     after: str | None = None
