@@ -77,6 +77,11 @@ class NodeKind(Enum):
         )
 
 
+_PARENT = re.compile(r"MATCH \(:(\w+) \{\w+: key\}\)")
+"""The start of a Link's pattern: its parent node's label, matched to ``key``."""
+_KEYS: dict[str, LiteralString] = {kind.label: kind.key for kind in NodeKind}
+
+
 class Link(Enum):
     """Navigations from a parent ``key`` to nodes ``n`` through relationship ``r``.
 
@@ -242,6 +247,15 @@ class Link(Enum):
         self.order = order
         self.kind = kind
         self.edge = edge
+        parent = _PARENT.match(match)
+        self._parent_key = None if parent is None else _KEYS[parent.group(1)]
+
+    @property
+    def parent_key(self) -> LiteralString:
+        """The key property of the parent node, which the pattern matches to ``key``."""
+        if self._parent_key is None:
+            raise ValueError(f"{self.name} starts from no parent node")
+        return self._parent_key
 
     def matching(self, where: Filter | None) -> Compiled:
         """The link's MATCH narrowed by ``where``, binding ``n`` and ``r``."""
@@ -329,19 +343,86 @@ class Listing:
     order: tuple[Sort, ...] = ()
 
 
-def links_read(listing: Listing, keys: Sequence[str], skip: int, limit: int) -> KeyedRead:
-    """For each parent key, rows ``{node, link}`` of one page of ``listing``, in order."""
-    matching = listing.link.matching(listing.where)
+WHOLE_LIST = 1000
+"""The most rows a plain (unpaged) list field reads for one parent."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a list field reads for each parent: rows ``skip`` to ``skip + limit`` of a
+    listing. Hashable: it keys loaders and the rows read ahead (``Ahead``)."""
+
+    listing: Listing
+    skip: int = 0
+    limit: int = WHOLE_LIST
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A page read ahead: in the statement that reads its parents, for each parent row,
+    with the pages to read ahead for its own rows."""
+
+    page: Page
+    within: tuple[Ahead, ...] = ()
+
+
+def links_read(page: Page, keys: Sequence[str], ahead: tuple[Ahead, ...] = ()) -> KeyedRead:
+    """For each parent key, rows ``{node, link}`` of ``page``, in order; each row also has
+    ``nested``, its pages read ahead, when ``ahead`` names any (see ``with_ahead``)."""
+    rows = _rows_query(page, ahead)
+    query = "UNWIND $keys AS key CALL (key) { " + rows.cypher + " } RETURN key, rows AS value"
+    return KeyedRead(query, {**rows.parameters, "keys": list(keys)})
+
+
+def _rows_query(page: Page, ahead: tuple[Ahead, ...]) -> Compiled:
+    """Cypher from a parent ``key`` to ``rows``: one page, each row with its pages ahead.
+
+    Each page ahead is a subquery from the row's node's key, with its parameters renamed
+    after its position. The innermost subquery imports the key alone, so its Link's
+    pattern binds ``n`` and ``r`` afresh: in one that imports ``n``, ``(n:Label)`` would
+    silently match the outer ``n`` again, even after a WITH that drops it.
+    """
+    link = page.listing.link
+    matching = link.matching(page.listing.where)
     query = (
-        "UNWIND $keys AS key CALL (key) { " + matching.cypher
-        + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
+        matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
-        "RETURN collect({node: n {.*, " + UNFETCHED + "}, "
-        "link: r {.*, " + BOOKKEEPING + "}}) AS rows } RETURN key, rows AS value"
     )  # fmt: skip
-    return KeyedRead(
-        query, {**matching.parameters, "keys": list(keys), "skip": skip, "limit": limit}
-    )
+    parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
+    columns: list[LiteralString] = []
+    for position, inner in enumerate(ahead):
+        name = "a" + str(position)
+        nested = _rows_query(inner.page, inner.within)
+        query += (
+            "CALL (n) { WITH n." + inner.page.listing.link.parent_key + " AS key "
+            "CALL (key) { " + _renamed(nested.cypher, name) + " } RETURN rows } "
+            "WITH n, r, " + "".join(column + ", " for column in columns) + "rows AS " + name + " "
+        )  # fmt: skip
+        parameters |= {name + "_" + key: value for key, value in nested.parameters.items()}
+        columns.append(name)
+    nested_map = ", nested: {" + ", ".join(c + ": " + c for c in columns) + "}" if columns else ""
+    query += (
+        "RETURN collect({node: n {.*, " + UNFETCHED + "}, link: r {.*, " + BOOKKEEPING + "}"
+        + nested_map + "}) AS rows"
+    )  # fmt: skip
+    return Compiled(query, parameters)
+
+
+def with_ahead(rows: list[Row], ahead: tuple[Ahead, ...]) -> list[Row]:
+    """``rows`` as ``links_read`` returned them, with each row's ``nested`` keyed by the
+    ``Page`` it holds (rows read ahead, nested in turn)."""
+    if not ahead:
+        return rows
+    return [
+        {
+            **row,
+            "nested": {
+                inner.page: with_ahead(row["nested"]["a" + str(position)], inner.within)
+                for position, inner in enumerate(ahead)
+            },
+        }
+        for row in rows
+    ]
 
 
 def counts_read(listing: Listing, keys: Sequence[str]) -> KeyedRead:

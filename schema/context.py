@@ -4,8 +4,9 @@ Resolvers never query Neo4j one parent at a time: they ask these loaders, which 
 every key asked for in one tick of the event loop and fetch them with one query per
 kind of link (``graph.reads``). The reads the loaders of one tick ask for run together
 as one statement (``TickReads``): one round trip however many kinds of link a level of
-the query selects. The driver is synchronous, so the statement runs in a worker thread
-and the event loop stays free.
+the query selects. A page read also reads ahead what its rows' selected link fields will
+ask for (``schema.lookahead``), so those fields need no loader at all. The driver is
+synchronous, so the statement runs in a worker thread and the event loop stays free.
 """
 
 from __future__ import annotations
@@ -25,16 +26,18 @@ from strawberry.dataloader import DataLoader
 from graph.aggregates import Measure, aggregate_read
 from graph.connection import Database, P, R, TxWork
 from graph.reads import (
+    Ahead,
     KeyedRead,
-    Link,
     Listing,
     NodeKind,
+    Page,
     Row,
     counts_read,
     links_read,
     nodes_read,
     read_keyed,
     transactions_read,
+    with_ahead,
 )
 
 T = TypeVar("T")
@@ -108,17 +111,15 @@ class GraphLoaders:
     async def node(self, kind: NodeKind, key: str) -> Row | None:
         return await self._load(("node", kind), partial(nodes_read, kind), _none, key)
 
-    async def links(self, link: Link, key: str, skip: int = 0, limit: int = 1000) -> list[Row]:
-        """Rows ``{"node": …, "link": …}`` of ``link`` from ``key``, in the link's order."""
-        return await self.page(Listing(link), key, skip, limit)
-
-    async def page(self, listing: Listing, key: str, skip: int, limit: int) -> list[Row]:
-        """One page of ``listing`` from ``key``: rows ``{"node": …, "link": …}``."""
+    async def page(self, page: Page, key: str, ahead: tuple[Ahead, ...] = ()) -> list[Row]:
+        """``page`` of rows ``{"node": …, "link": …}`` from ``key``; with ``ahead``, each
+        row's ``nested`` holds its pages read ahead in the same statement, by ``Page``."""
 
         def read(keys: list[str]) -> KeyedRead:
-            return links_read(listing, keys, skip, limit)
+            return links_read(page, keys, ahead)
 
-        return await self._load(("page", listing, skip, limit), read, list, key)
+        rows: list[Row] = await self._load(("page", page, ahead), read, list, key)
+        return with_ahead(rows, ahead)
 
     async def count(self, listing: Listing, key: str) -> int:
         return await self._load(("count", listing), partial(counts_read, listing), int, key)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
+from dataclasses import field
 
 import strawberry
 
-from graph.reads import NodeKind, Row
+from graph.reads import NodeKind, Page, Row
 from schema.errors import UserError
 
 NODE_KINDS: dict[str, NodeKind] = {
@@ -48,6 +50,8 @@ def decode_global_id(global_id: str) -> tuple[str, str]:
 @strawberry.interface(description="An object with a global ID, which node(id:) fetches again.")
 class Node:
     _props: strawberry.Private[Row]
+    _ahead: strawberry.Private[Mapping[Page, list[Row]]] = field(default_factory=dict)
+    """Rows read ahead for the object's link fields (``schema.lookahead``)."""
 
     @strawberry.field(description="Global ID: unique across all types, stable across requests.")
     def id(self) -> strawberry.ID:

@@ -9,8 +9,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
-from graph.reads import ALL, Link, Listing, NodeKind, Row
+from graph.reads import Link, Listing, NodeKind, Row
 from schema.context import Context
+from schema.lookahead import Later
 from schema.node import NODE_KINDS, Node, decode_global_id
 from schema.order import DocumentOrder, VideoOrder, to_sorts
 from schema.pagination import Connection
@@ -58,55 +59,67 @@ class Query:
         props = await info.context.loaders.node(NodeKind.PROJECT, code)
         return None if props is None else Project(_props=props)
 
-    projects = projects_field(Link.ALL_PROJECTS, "", "All projects (by code unless orderBy).")
+    projects = projects_field(Link.ALL_PROJECTS, "All projects (by code unless orderBy).")
 
     @strawberry.field(description="A country by its ISO 3166-1 alpha-2 code, e.g. ML.")
     async def country(self, info: Info[Context, None], iso2: str) -> Country | None:
         props = await info.context.loaders.node(NodeKind.COUNTRY, iso2.upper())
         return None if props is None else Country(_props=props)
 
-    @strawberry.field(description="Countries with projects, by name.")
-    async def countries(
+    @strawberry.field(
+        description="Countries with projects, by name.",
+        graphql_type="Connection[Country]",
+    )
+    def countries(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Country]:
+    ) -> Later[Connection[Country]]:
         listing = Listing(Link.ALL_COUNTRIES)
-        return await connection(info, listing, ALL, first, after, Country.from_row)
+        return connection(info, listing, None, "Country", first, after, Country.from_row)
 
     @strawberry.field(description="An organisation by its key (canonical id), e.g. XM-DAC-22-2.")
     async def organisation(self, info: Info[Context, None], key: str) -> Organisation | None:
         props = await info.context.loaders.node(NodeKind.ORGANISATION, key)
         return None if props is None else Organisation(_props=props)
 
-    @strawberry.field(description="Organisations that fund projects, by name.")
-    async def donors(
+    @strawberry.field(
+        description="Organisations that fund projects, by name.",
+        graphql_type="Connection[Organisation]",
+    )
+    def donors(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Organisation]:
+    ) -> Later[Connection[Organisation]]:
         listing = Listing(Link.ALL_DONORS)
-        return await connection(info, listing, ALL, first, after, Organisation.from_row)
+        return connection(info, listing, None, "Organisation", first, after, Organisation.from_row)
 
-    @strawberry.field(description="Videos of every project (by key unless orderBy).")
-    async def videos(
+    @strawberry.field(
+        description="Videos of every project (by key unless orderBy).",
+        graphql_type="Connection[Video]",
+    )
+    def videos(
         self,
         info: Info[Context, None],
         where: VideoWhere | None = None,
         order_by: list[VideoOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Video]:
+    ) -> Later[Connection[Video]]:
         listing = Listing(Link.ALL_VIDEOS, to_filter(where), to_sorts(order_by))
-        return await connection(info, listing, ALL, first, after, Video.from_row)
+        return connection(info, listing, None, "Video", first, after, Video.from_row)
 
-    @strawberry.field(description="Documents of every project (by key unless orderBy).")
-    async def documents(
+    @strawberry.field(
+        description="Documents of every project (by key unless orderBy).",
+        graphql_type="Connection[Document]",
+    )
+    def documents(
         self,
         info: Info[Context, None],
         where: DocumentWhere | None = None,
         order_by: list[DocumentOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Document]:
+    ) -> Later[Connection[Document]]:
         listing = Listing(Link.ALL_DOCUMENTS, to_filter(where), to_sorts(order_by))
-        return await connection(info, listing, ALL, first, after, Document.from_row)
+        return connection(info, listing, None, "Document", first, after, Document.from_row)
 
     search: list[SearchHit] = strawberry.field(
         resolver=search,

@@ -10,17 +10,20 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import field
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, NewType, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, NewType, Protocol, TypeVar
 
 import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 from strawberry.types.scalar import ScalarDefinition
 
-from graph.reads import Link, Listing, NodeKind, Row
+from graph.reads import ALL, Ahead, Link, Listing, NodeKind, Page, Row
 from schema.context import Context
+from schema.lookahead import Follow, Later, Shape, ahead, follow, then
 from schema.node import Node
 from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
 from schema.pagination import Connection, build_connection, list_scope, page_bounds
@@ -87,33 +90,91 @@ def _text(props: Row, field: str, lang: str | None) -> str | None:
     return None if value is None else str(value)
 
 
-async def _one(info: Info[Context, None], link: Link, key: str) -> Row | None:
-    rows = await info.context.loaders.links(link, key, 0, 1)
-    return rows[0] if rows else None
+Read = Mapping[Page, list[Row]]
+"""Rows read ahead for one object, by the page of its link field they answer."""
+
+NONE_AHEAD: Read = {}
+"""No rows read ahead (never written to)."""
 
 
-async def _all(info: Info[Context, None], link: Link, key: str) -> list[Row]:
-    return await info.context.loaders.links(link, key)
+class Linked(Protocol):
+    """An object over a graph node, with the rows its link fields were read ahead."""
+
+    _props: Row
+    _ahead: Read
 
 
-async def connection(
+def _rows(parent: Linked, info: Info[Context, None], entry: Follow, page: Page) -> Later[list[Row]]:
+    """``page`` of ``entry``'s link from ``parent``: read ahead, or from the loaders (which
+    read ahead in turn for the objects it returns)."""
+    rows = parent._ahead.get(page)
+    if rows is not None:
+        return rows
+    key = str(parent._props[entry.link.parent_key])
+    return info.context.loaders.page(page, key, ahead(info, entry.to, entry.shape))
+
+
+def _all(
+    parent: Linked, info: Info[Context, None], entry: Follow, item: Callable[[Row], T]
+) -> Later[list[T]]:
+    """Every object ``entry``'s link reaches from ``parent``."""
+    return then(_rows(parent, info, entry, entry.whole()), lambda rows: [item(r) for r in rows])
+
+
+def _one(
+    parent: Linked, info: Info[Context, None], entry: Follow, item: Callable[[Row], T]
+) -> Later[T | None]:
+    """The first object ``entry``'s link reaches from ``parent``, if any."""
+    return then(
+        _rows(parent, info, entry, entry.whole()), lambda rows: item(rows[0]) if rows else None
+    )
+
+
+def parent_key(parent: Linked | None, link: Link) -> str:
+    """The key ``link`` starts from: ``parent``'s, or none for the root lists."""
+    return ALL if parent is None else str(parent._props[link.parent_key])
+
+
+def connection(
     info: Info[Context, None],
     listing: Listing,
-    key: str,
+    parent: Linked | None,
+    to: str | None,
     first: int | None,
     after: str | None,
     to_node: Callable[[Row], T],
-) -> Connection[T]:
-    """One page of ``listing`` from ``key`` as a connection; the total is counted only
-    when selected, and then read in the same statement as the page."""
+) -> Later[Connection[T]]:
+    """One page of ``listing`` from ``parent`` (``None``: the root lists) as a connection
+    of objects of type ``to``. A page read ahead answers at once (look-ahead reads none
+    whose total is selected); else the total is counted only when selected, and then read
+    in the same statement as the page."""
+    key = parent_key(parent, listing.link)
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
+    page = Page(listing, skip, limit + 1)
+    loaders = info.context.loaders
+    rows = None if parent is None else parent._ahead.get(page)
+    if rows is not None:
+        return build_connection(
+            rows, skip, limit, to_node, partial(loaders.count, listing, key), scope
+        )
+    return _read_connection(info, page, key, scope, ahead(info, to, Shape.CONNECTION), to_node)
+
+
+async def _read_connection(
+    info: Info[Context, None],
+    page: Page,
+    key: str,
+    scope: str,
+    within: tuple[Ahead, ...],
+    to_node: Callable[[Row], T],
+) -> Connection[T]:
     loaders = info.context.loaders
     total: asyncio.Future[int] | None = None
     if selects(info, "totalCount"):
-        total = asyncio.ensure_future(loaders.count(listing, key))
+        total = asyncio.ensure_future(loaders.count(page.listing, key))
     try:
-        rows = await loaders.page(listing, key, skip, limit + 1)
+        rows = await loaders.page(page, key, within)
     except BaseException:
         if total is not None:  # nobody will ask for it now: stop it, or take its error
             total.cancel()
@@ -121,9 +182,9 @@ async def connection(
         raise
 
     async def count() -> int:
-        return await (total if total is not None else loaders.count(listing, key))
+        return await (total if total is not None else loaders.count(page.listing, key))
 
-    return build_connection(rows, skip, limit, to_node, count, scope)
+    return build_connection(rows, page.skip, page.limit - 1, to_node, count, scope)
 
 
 def selects(info: Info[Context, None], name: str) -> bool:
@@ -140,39 +201,29 @@ def selects(info: Info[Context, None], name: str) -> bool:
     return any(within(field.selections) for field in info.selected_fields)
 
 
-async def project_connection(
-    info: Info[Context, None],
-    link: Link,
-    key: str,
-    where: ProjectWhere | None,
-    order_by: list[ProjectOrder] | None,
-    first: int | None,
-    after: str | None,
-) -> ProjectConnection:
-    """One page of the projects ``link`` reaches from ``key``, filtered and sorted."""
-    listing = Listing(link, to_filter(where), to_sorts(order_by))
-    page = await connection(info, listing, key, first, after, Project.from_row)
-    return ProjectConnection(
-        edges=page.edges, page_info=page.page_info, _count=page._count, _listing=listing, _key=key
-    )
+def projects_field(link: Link, description: str) -> Any:
+    """A ``projects(where:, orderBy:, first:, after:)`` field over ``link`` from the parent
+    (none for the root list): every project connection takes the same arguments."""
 
-
-def projects_field(link: Link, key: str, description: str) -> Any:
-    """A ``projects(where:, orderBy:, first:, after:)`` field over ``link`` from the parent's
-    ``key`` property: every project connection takes the same arguments."""
-
-    async def resolve(
-        root: Any,
+    def resolve(
+        root: Linked | None,
         info: Info[Context, None],
         where: ProjectWhere | None = None,
         order_by: list[ProjectOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> ProjectConnection:
-        parent_key = "" if root is None else str(root._props[key])
-        return await project_connection(info, link, parent_key, where, order_by, first, after)
+    ) -> Later[ProjectConnection]:
+        listing = Listing(link, to_filter(where), to_sorts(order_by))
+        page = connection(info, listing, root, "Project", first, after, Project.from_row)
+        key = parent_key(root, link)
+        return then(page, partial(ProjectConnection.of, listing, key))
 
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(
+        resolver=resolve,
+        description=description,
+        # a lazy type: the field is also on Query, in a module that does not import it
+        graphql_type=Annotated["ProjectConnection", strawberry.lazy("schema.types")],
+    )
 
 
 @strawberry.type(description="A country, by ISO 3166-1 alpha-2 code.")
@@ -187,11 +238,11 @@ class Country(Node):
     def name(self) -> str:
         return str(self._props["name"])
 
-    projects = projects_field(Link.COUNTRY_PROJECTS, "iso2", "Projects in this country.")
+    projects = projects_field(Link.COUNTRY_PROJECTS, "Projects in this country.")
 
     @staticmethod
     def from_row(row: Row) -> Country:
-        return Country(_props=row["node"])
+        return Country(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="An organisation: a donor, an implementing agency, or both.")
@@ -214,38 +265,36 @@ class Organisation(Node):
     def aliases(self) -> list[str]:
         return list(self._props.get("aliases") or [])
 
-    projects = projects_field(Link.DONOR_PROJECTS, "id", "Projects it contributes to.")
+    projects = projects_field(Link.DONOR_PROJECTS, "Projects it contributes to.")
     participated_projects = projects_field(
         Link.ORGANISATION_PARTICIPATIONS,
-        "id",
         "Projects it takes part in other than by funding (implementing, extending, "
         "accountable, reporting, partner).",
     )
 
     @strawberry.field(
         description="Its contributions, one per project and currency, with the amounts: "
-        "sortable by amount."
+        "sortable by amount.",
+        graphql_type="Connection[Funding]",
     )
-    async def contributions(
+    def contributions(
         self,
         info: Info[Context, None],
         where: ProjectWhere | None = None,
         order_by: list[ContributionOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Funding]:
+    ) -> Later[Connection[Funding]]:
         listing = Listing(Link.DONOR_CONTRIBUTIONS, to_filter(where), to_sorts(order_by))
-        return await connection(info, listing, self._props["id"], first, after, Funding.from_row)
+        return connection(info, listing, self, None, first, after, Funding.from_row)
 
-    @strawberry.field
-    async def offices(self, info: Info[Context, None]) -> list[Office]:
-        return [
-            Office.from_row(row) for row in await _all(info, Link.AGENCY_OFFICES, self._props["id"])
-        ]
+    @strawberry.field(graphql_type="list[Office]")
+    def offices(self, info: Info[Context, None]) -> Later[list[Office]]:
+        return _all(self, info, follow("Organisation", "offices"), Office.from_row)
 
     @staticmethod
     def from_row(row: Row) -> Organisation:
-        return Organisation(_props=row["node"])
+        return Organisation(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
@@ -297,11 +346,21 @@ class Participation:
     organisation: Organisation
     role: str
 
+    @staticmethod
+    def from_row(row: Row) -> Participation:
+        return Participation(organisation=Organisation.from_row(row), role=row["link"]["role"])
+
 
 @strawberry.type(description="A recipient country and the share of the project it gets.")
 class RecipientCountry:
     country: Country
     percentage: float | None
+
+    @staticmethod
+    def from_row(row: Row) -> RecipientCountry:
+        return RecipientCountry(
+            country=Country.from_row(row), percentage=row["link"].get("percentage")
+        )
 
 
 @strawberry.type(description="A recipient region (IATI Region codelist when vocabulary 1).")
@@ -311,12 +370,29 @@ class Region:
     name: str | None
     percentage: float | None
 
+    @staticmethod
+    def from_row(row: Row) -> Region:
+        node = row["node"]
+        return Region(
+            code=node["code"],
+            vocabulary=node["vocabulary"],
+            name=node.get("name"),
+            percentage=row["link"].get("percentage"),
+        )
+
 
 @strawberry.type(description="A named place and its point (WGS 84), when known.")
 class Location:
     name: str | None
     latitude: float | None
     longitude: float | None
+
+    @staticmethod
+    def from_row(row: Row) -> Location:
+        node = row["node"]
+        return Location(
+            name=node.get("name"), latitude=node.get("latitude"), longitude=node.get("longitude")
+        )
 
 
 @strawberry.type(description="A link to another IATI activity, loaded or not.")
@@ -331,6 +407,10 @@ class RelatedActivity:
     async def project(self, info: Info[Context, None]) -> Project | None:
         props = await info.context.loaders.node(NodeKind.PROJECT, self.code)
         return None if props is None else Project(_props=props)
+
+    @staticmethod
+    def from_row(row: Row) -> RelatedActivity:
+        return RelatedActivity(code=row["node"]["code"], type=row["link"]["type"])
 
 
 @strawberry.type(description="A financial transaction as reported (IATI TransactionType code).")
@@ -350,16 +430,15 @@ class Office(Node):
     def name(self, lang: Lang = None) -> str:
         return _text(self._props, "name", lang) or ""
 
-    @strawberry.field
-    async def agency(self, info: Info[Context, None]) -> Organisation | None:
-        row = await _one(info, Link.OFFICE_AGENCY, self._props["key"])
-        return None if row is None else Organisation.from_row(row)
+    @strawberry.field(graphql_type="Organisation | None")
+    def agency(self, info: Info[Context, None]) -> Later[Organisation | None]:
+        return _one(self, info, follow("Office", "agency"), Organisation.from_row)
 
-    projects = projects_field(Link.OFFICE_PROJECTS, "key", "Projects this office manages.")
+    projects = projects_field(Link.OFFICE_PROJECTS, "Projects this office manages.")
 
     @staticmethod
     def from_row(row: Row) -> Office:
-        return Office(_props=row["node"])
+        return Office(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="A programme: a set of components, each delivered by projects.")
@@ -371,60 +450,71 @@ class Programme(Node):
         return str(self._props["key"])
 
     @strawberry.field(
-        description="The programme's title; for an IATI parent activity, that activity's title."
+        description="The programme's title; for an IATI parent activity, that activity's title.",
+        graphql_type="str | None",
     )
-    async def title(self, info: Info[Context, None], lang: Lang = None) -> str | None:
+    def title(self, info: Info[Context, None], lang: Lang = None) -> Later[str | None]:
         own = _text(self._props, "title", lang)
         if own is not None:
             return own
-        project = await self.project(info)
-        return None if project is None else _text(project._props, "title", lang)
+        return then(
+            self.project(info),
+            lambda project: None if project is None else _text(project._props, "title", lang),
+        )
 
     @strawberry.field
     def budget(self) -> Money | None:
         return _money(self._props, "budget")
 
-    @strawberry.field(description="The activity that describes this programme (IATI parent).")
-    async def project(self, info: Info[Context, None]) -> Project | None:
-        row = await _one(info, Link.PROGRAMME_PROJECT, self._props["key"])
-        return None if row is None else Project.from_row(row)
+    @strawberry.field(
+        description="The activity that describes this programme (IATI parent).",
+        graphql_type="Project | None",
+    )
+    def project(self, info: Info[Context, None]) -> Later[Project | None]:
+        return _one(self, info, follow("Programme", "project"), Project.from_row)
 
     projects = projects_field(
-        Link.PROGRAMME_PROJECTS, "key", "Projects implementing any of its components."
+        Link.PROGRAMME_PROJECTS, "Projects implementing any of its components."
     )
 
-    @strawberry.field(description="The programme's components, in order.")
-    async def components(self, info: Info[Context, None]) -> list[Component]:
-        rows = await _all(info, Link.PROGRAMME_COMPONENTS, self._props["key"])
-        return [Component.from_row(row) for row in rows]
+    @strawberry.field(
+        description="The programme's components, in order.", graphql_type="list[Component]"
+    )
+    def components(self, info: Info[Context, None]) -> Later[list[Component]]:
+        return _all(self, info, follow("Programme", "components"), Component.from_row)
 
     @staticmethod
     def from_row(row: Row) -> Programme:
-        return Programme(_props=row["node"])
+        return Programme(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="One component of a programme, at its position (from 1).")
 class Component:
     _props: strawberry.Private[Row]
+    _ahead: strawberry.Private[Read] = field(default_factory=dict)
     position: int
 
     @strawberry.field
     def title(self, lang: Lang = None) -> str | None:
         return _text(self._props, "title", lang)
 
-    @strawberry.field
-    async def programme(self, info: Info[Context, None]) -> Programme | None:
-        row = await _one(info, Link.COMPONENT_PROGRAMME, self._props["key"])
-        return None if row is None else Programme.from_row(row)
+    @strawberry.field(graphql_type="Programme | None")
+    def programme(self, info: Info[Context, None]) -> Later[Programme | None]:
+        return _one(self, info, follow("Component", "programme"), Programme.from_row)
 
-    @strawberry.field(description="The projects that implement this component.")
-    async def projects(self, info: Info[Context, None]) -> list[Project]:
-        rows = await _all(info, Link.COMPONENT_PROJECTS, self._props["key"])
-        return [Project.from_row(row) for row in rows]
+    @strawberry.field(
+        description="The projects that implement this component.", graphql_type="list[Project]"
+    )
+    def projects(self, info: Info[Context, None]) -> Later[list[Project]]:
+        return _all(self, info, follow("Component", "projects"), Project.from_row)
 
     @staticmethod
     def from_row(row: Row) -> Component:
-        return Component(_props=row["node"], position=int(row["link"]["position"]))
+        return Component(
+            _props=row["node"],
+            _ahead=row.get("nested", NONE_AHEAD),
+            position=int(row["link"]["position"]),
+        )
 
 
 @strawberry.type(description="An Indicative Cooperation Programme (PIC) between countries.")
@@ -443,11 +533,11 @@ class CooperationProgramme(Node):
     def end(self) -> PartialDate | None:
         return self._props.get("end")
 
-    projects = projects_field(Link.PIC_PROJECTS, "key", "Projects under this programme.")
+    projects = projects_field(Link.PIC_PROJECTS, "Projects under this programme.")
 
     @staticmethod
     def from_row(row: Row) -> CooperationProgramme:
-        return CooperationProgramme(_props=row["node"])
+        return CooperationProgramme(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
@@ -466,11 +556,11 @@ class Sector(Node):
     def vocabulary(self) -> str | None:
         return self._props.get("vocabulary")
 
-    projects = projects_field(Link.SECTOR_PROJECTS, "key", "Projects in this sector.")
+    projects = projects_field(Link.SECTOR_PROJECTS, "Projects in this sector.")
 
     @staticmethod
     def from_row(row: Row) -> Sector:
-        return Sector(_props=row["node"])
+        return Sector(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
@@ -489,14 +579,13 @@ class Video(Node):
     def url(self) -> str | None:
         return self._props.get("url")
 
-    @strawberry.field
-    async def project(self, info: Info[Context, None]) -> Project | None:
-        row = await _one(info, Link.VIDEO_PROJECT, self._props["key"])
-        return None if row is None else Project.from_row(row)
+    @strawberry.field(graphql_type="Project | None")
+    def project(self, info: Info[Context, None]) -> Later[Project | None]:
+        return _one(self, info, follow("Video", "project"), Project.from_row)
 
     @staticmethod
     def from_row(row: Row) -> Video:
-        return Video(_props=row["node"])
+        return Video(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
@@ -515,19 +604,22 @@ class Document(Node):
     def category(self) -> str | None:
         return self._props.get("category")
 
-    @strawberry.field
-    async def project(self, info: Info[Context, None]) -> Project | None:
-        row = await _one(info, Link.DOCUMENT_PROJECT, self._props["key"])
-        return None if row is None else Project.from_row(row)
+    @strawberry.field(graphql_type="Project | None")
+    def project(self, info: Info[Context, None]) -> Later[Project | None]:
+        return _one(self, info, follow("Document", "project"), Project.from_row)
 
     @staticmethod
     def from_row(row: Row) -> Document:
-        return Document(_props=row["node"])
+        return Document(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="A signed agreement about a project.")
 class Agreement:
     _props: strawberry.Private[Row]
+
+    @staticmethod
+    def from_row(row: Row) -> Agreement:
+        return Agreement(_props=row["node"])
 
     @strawberry.field
     def title(self, lang: Lang = None) -> str:
@@ -620,68 +712,48 @@ class Project(Node):
         value = self._props.get("loaded_at")
         return None if value is None else datetime.fromisoformat(value)
 
-    @strawberry.field
-    async def countries(self, info: Info[Context, None]) -> list[Country]:
-        return [
-            Country.from_row(r)
-            for r in await _all(info, Link.PROJECT_COUNTRIES, self._props["code"])
-        ]
+    @strawberry.field(graphql_type="list[Country]")
+    def countries(self, info: Info[Context, None]) -> Later[list[Country]]:
+        return _all(self, info, follow("Project", "countries"), Country.from_row)
 
-    @strawberry.field
-    async def office(self, info: Info[Context, None]) -> Office | None:
-        row = await _one(info, Link.PROJECT_OFFICE, self._props["code"])
-        return None if row is None else Office.from_row(row)
+    @strawberry.field(graphql_type="Office | None")
+    def office(self, info: Info[Context, None]) -> Later[Office | None]:
+        return _one(self, info, follow("Project", "office"), Office.from_row)
 
-    @strawberry.field
-    async def contributions(self, info: Info[Context, None]) -> list[Contribution]:
-        rows = await _all(info, Link.PROJECT_CONTRIBUTIONS, self._props["code"])
-        return [Contribution.from_row(row) for row in rows]
+    @strawberry.field(graphql_type="list[Contribution]")
+    def contributions(self, info: Info[Context, None]) -> Later[list[Contribution]]:
+        return _all(self, info, follow("Project", "contributions"), Contribution.from_row)
 
-    @strawberry.field(description="Organisations taking part other than by funding.")
-    async def participants(self, info: Info[Context, None]) -> list[Participation]:
-        rows = await _all(info, Link.PROJECT_PARTICIPANTS, self._props["code"])
-        return [
-            Participation(organisation=Organisation.from_row(r), role=r["link"]["role"])
-            for r in rows
-        ]
+    @strawberry.field(
+        description="Organisations taking part other than by funding.",
+        graphql_type="list[Participation]",
+    )
+    def participants(self, info: Info[Context, None]) -> Later[list[Participation]]:
+        return _all(self, info, follow("Project", "participants"), Participation.from_row)
 
-    @strawberry.field(description="Recipient countries with their percentage of the project.")
-    async def recipient_countries(self, info: Info[Context, None]) -> list[RecipientCountry]:
-        rows = await _all(info, Link.PROJECT_COUNTRIES, self._props["code"])
-        return [
-            RecipientCountry(country=Country.from_row(r), percentage=r["link"].get("percentage"))
-            for r in rows
-        ]
+    @strawberry.field(
+        description="Recipient countries with their percentage of the project.",
+        graphql_type="list[RecipientCountry]",
+    )
+    def recipient_countries(self, info: Info[Context, None]) -> Later[list[RecipientCountry]]:
+        entry = follow("Project", "recipientCountries")
+        return _all(self, info, entry, RecipientCountry.from_row)
 
-    @strawberry.field
-    async def regions(self, info: Info[Context, None]) -> list[Region]:
-        rows = await _all(info, Link.PROJECT_REGIONS, self._props["code"])
-        return [
-            Region(
-                code=r["node"]["code"],
-                vocabulary=r["node"]["vocabulary"],
-                name=r["node"].get("name"),
-                percentage=r["link"].get("percentage"),
-            )
-            for r in rows
-        ]
+    @strawberry.field(graphql_type="list[Region]")
+    def regions(self, info: Info[Context, None]) -> Later[list[Region]]:
+        return _all(self, info, follow("Project", "regions"), Region.from_row)
 
-    @strawberry.field
-    async def locations(self, info: Info[Context, None]) -> list[Location]:
-        rows = await _all(info, Link.PROJECT_LOCATIONS, self._props["code"])
-        return [
-            Location(
-                name=r["node"].get("name"),
-                latitude=r["node"].get("latitude"),
-                longitude=r["node"].get("longitude"),
-            )
-            for r in rows
-        ]
+    @strawberry.field(graphql_type="list[Location]")
+    def locations(self, info: Info[Context, None]) -> Later[list[Location]]:
+        return _all(self, info, follow("Project", "locations"), Location.from_row)
 
-    @strawberry.field(description="IATI related-activity links, in type order.")
-    async def related_activities(self, info: Info[Context, None]) -> list[RelatedActivity]:
-        rows = await _all(info, Link.PROJECT_RELATED, self._props["code"])
-        return [RelatedActivity(code=r["node"]["code"], type=r["link"]["type"]) for r in rows]
+    @strawberry.field(
+        description="IATI related-activity links, in type order.",
+        graphql_type="list[RelatedActivity]",
+    )
+    def related_activities(self, info: Info[Context, None]) -> Later[list[RelatedActivity]]:
+        entry = follow("Project", "relatedActivities")
+        return _all(self, info, entry, RelatedActivity.from_row)
 
     @strawberry.field(description="The raw financial transactions, as reported.")
     async def transactions(self, info: Info[Context, None]) -> list[Transaction]:
@@ -699,63 +771,72 @@ class Project(Node):
             for t in json.loads(raw)
         ]
 
-    @strawberry.field
-    async def programme(self, info: Info[Context, None]) -> Programme | None:
-        row = await _one(info, Link.PROJECT_PROGRAMME, self._props["code"])
-        return None if row is None else Programme.from_row(row)
+    @strawberry.field(graphql_type="Programme | None")
+    def programme(self, info: Info[Context, None]) -> Later[Programme | None]:
+        return _one(self, info, follow("Project", "programme"), Programme.from_row)
 
-    @strawberry.field(description="The programme component this project implements.")
-    async def component(self, info: Info[Context, None]) -> Component | None:
-        row = await _one(info, Link.PROJECT_COMPONENT, self._props["code"])
-        return None if row is None else Component.from_row(row)
+    @strawberry.field(
+        description="The programme component this project implements.",
+        graphql_type="Component | None",
+    )
+    def component(self, info: Info[Context, None]) -> Later[Component | None]:
+        return _one(self, info, follow("Project", "component"), Component.from_row)
 
-    @strawberry.field
-    async def cooperation_programme(self, info: Info[Context, None]) -> CooperationProgramme | None:
-        row = await _one(info, Link.PROJECT_PIC, self._props["code"])
-        return None if row is None else CooperationProgramme.from_row(row)
+    @strawberry.field(graphql_type="CooperationProgramme | None")
+    def cooperation_programme(
+        self, info: Info[Context, None]
+    ) -> Later[CooperationProgramme | None]:
+        entry = follow("Project", "cooperationProgramme")
+        return _one(self, info, entry, CooperationProgramme.from_row)
 
-    @strawberry.field
-    async def sectors(self, info: Info[Context, None]) -> list[Sector]:
-        return [
-            Sector.from_row(r) for r in await _all(info, Link.PROJECT_SECTORS, self._props["code"])
-        ]
+    @strawberry.field(graphql_type="list[Sector]")
+    def sectors(self, info: Info[Context, None]) -> Later[list[Sector]]:
+        return _all(self, info, follow("Project", "sectors"), Sector.from_row)
 
-    @strawberry.field
-    async def videos(
+    @strawberry.field(graphql_type="Connection[Video]")
+    def videos(
         self,
         info: Info[Context, None],
         where: VideoWhere | None = None,
         order_by: list[VideoOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Video]:
+    ) -> Later[Connection[Video]]:
         listing = Listing(Link.PROJECT_VIDEOS, to_filter(where), to_sorts(order_by))
-        return await connection(info, listing, self._props["code"], first, after, Video.from_row)
+        return connection(info, listing, self, "Video", first, after, Video.from_row)
 
-    @strawberry.field
-    async def documents(self, info: Info[Context, None]) -> list[Document]:
-        rows = await _all(info, Link.PROJECT_DOCUMENTS, self._props["code"])
-        return [Document.from_row(row) for row in rows]
+    @strawberry.field(graphql_type="list[Document]")
+    def documents(self, info: Info[Context, None]) -> Later[list[Document]]:
+        return _all(self, info, follow("Project", "documents"), Document.from_row)
 
-    @strawberry.field(description="The results the project is to achieve, in order.")
-    async def results(self, info: Info[Context, None], lang: Lang = None) -> list[str]:
-        rows = await _all(info, Link.PROJECT_RESULTS, self._props["code"])
-        return [_text(row["node"], "title", lang) or "" for row in rows]
+    @strawberry.field(
+        description="The results the project is to achieve, in order.", graphql_type="list[str]"
+    )
+    def results(self, info: Info[Context, None], lang: Lang = None) -> Later[list[str]]:
+        entry = follow("Project", "results")
+        return _all(self, info, entry, lambda row: _text(row["node"], "title", lang) or "")
 
-    @strawberry.field
-    async def agreements(self, info: Info[Context, None]) -> list[Agreement]:
-        rows = await _all(info, Link.PROJECT_AGREEMENTS, self._props["code"])
-        return [Agreement(_props=row["node"]) for row in rows]
+    @strawberry.field(graphql_type="list[Agreement]")
+    def agreements(self, info: Info[Context, None]) -> Later[list[Agreement]]:
+        return _all(self, info, follow("Project", "agreements"), Agreement.from_row)
 
     @staticmethod
     def from_row(row: Row) -> Project:
-        return Project(_props=row["node"])
+        return Project(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="A page of projects; aggregate covers the whole filtered list.")
 class ProjectConnection(Connection[Project]):
     _listing: strawberry.Private[Listing]
     _key: strawberry.Private[str]
+
+    @staticmethod
+    def of(listing: Listing, key: str, page: Connection[Project]) -> ProjectConnection:
+        """``page`` of ``listing`` from ``key``, able to aggregate the whole listing."""
+        return ProjectConnection(
+            edges=page.edges, page_info=page.page_info, _count=page._count, _listing=listing,
+            _key=key,
+        )  # fmt: skip
 
     @strawberry.field(
         description="Counts, budgets, groups and donor → country flows over every project of "

@@ -1,7 +1,8 @@
 """Neo4j round trips per request: bounded by the query's shape, not by its result size.
 
 The API runs on a database wrapper that counts every query the driver sends. The same
-nested query over 1, 10 and 100 parents must cost the same number of queries.
+nested query over 1, 10 and 100 parents must cost the same number of queries; what
+look-ahead can read (``schema.lookahead``) costs one statement however deep.
 """
 
 from __future__ import annotations
@@ -108,12 +109,13 @@ def test_nested_queries_cost_the_same_over_1_10_and_100_parents(
 ) -> None:
     client, db = counted
     costs = {parents: _queries_for(client, db, parents) for parents in (1, 10, 100)}
-    # One statement per level, holding every list field of that level: the top page and
-    # its count; countries, contributions, sectors, videos and the videos' count under
-    # each project; the countries' project pages and counts and the donors' project
-    # pages; the participants under those. The aggregate, which scans the whole list,
-    # runs beside its level in a statement of its own. Five, whatever the number of parents.
-    assert costs == {1: 5, 10: 5, 100: 5}
+    # The top page and its count, with every project's countries, contributions and
+    # sectors read ahead in the same statement; the aggregate, which scans the whole
+    # list, in a statement of its own beside it; then one statement for what look-ahead
+    # leaves (filtered or counted pages): the videos and their counts, the countries'
+    # filtered project pages and counts, with the participants under them read ahead,
+    # and the donors' project pages. Three, whatever the number of parents.
+    assert costs == {1: 3, 10: 3, 100: 3}
 
 
 def test_lists_read_together_keep_their_own_filters(
@@ -144,20 +146,104 @@ def test_lists_read_together_keep_their_own_filters(
     assert db.queries == 2  # the country; then both pages and both counts
 
 
-def test_each_nesting_level_adds_one_query(counted: tuple[TestClient, CountingDatabase]) -> None:
-    client, db = counted
-    levels = [
-        "{ projects(first: 100) { edges { node { code } } } }",
-        "{ projects(first: 100) { edges { node { countries { iso2 } } } } }",
-        "{ projects(first: 100) { edges { node { countries { projects(first: 10) {"
-        " edges { node { code } } } } } } } }",
-        "{ projects(first: 100) { edges { node { countries { projects(first: 10) {"
-        " edges { node { sectors { name } } } } } } } } }",
-    ]
-    found = []
+LEVELS = [
+    "{ projects(first: 100) { edges { node { code } } } }",
+    "{ projects(first: 100) { edges { node { countries { iso2 } } } } }",
+    "{ projects(first: 100) { edges { node { countries { projects(first: 10) {"
+    " edges { node { code } } } } } } } }",
+    "{ projects(first: 100) { edges { node { countries { projects(first: 10) {"
+    " edges { node { sectors { name } } } } } } } } }",
+]
+
+
+def _queries_per_level(
+    client: TestClient, db: CountingDatabase, levels: list[str]
+) -> tuple[list[int], list[Any]]:
+    found, answers = [], []
     for query in levels:
         db.queries = 0
         body = client.post("/graphql", json={"query": query}).json()
         assert "errors" not in body, body["errors"]
         found.append(db.queries)
-    assert found == [1, 2, 3, 4]
+        answers.append(body["data"])
+    return found, answers
+
+
+def test_a_nested_selection_is_read_ahead_in_one_statement(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    client, db = counted
+    found, answers = _queries_per_level(client, db, LEVELS)
+    assert found == [1, 1, 1, 1]
+    # Projects 0, 10, 20 … are in Mali first; every project is in the Health sector.
+    mali = answers[3]["projects"]["edges"][0]["node"]["countries"][0]
+    assert mali == {"projects": {"edges": [{"node": {"sectors": [{"name": "Health"}]}}] * 10}}
+    assert [c["iso2"] for c in answers[1]["projects"]["edges"][1]["node"]["countries"]] == [
+        "BF",
+        "CI",
+    ]
+
+
+def test_levels_look_ahead_cannot_read_cost_one_statement_each(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    """Filtered or sorted pages are read by the loaders, one statement per level, and
+    give what look-ahead gives."""
+    client, db = counted
+    # an empty where holds for every project, but takes the field out of look-ahead
+    filtered = [level.replace("first: 10)", "first: 10, where: {})") for level in LEVELS]
+    filtered = [level.replace("first: 100)", "first: 100, where: {})") for level in filtered]
+    found, answers = _queries_per_level(client, db, filtered)
+    assert found == [1, 1, 2, 2]
+    assert answers == _queries_per_level(client, db, LEVELS)[1]
+
+
+def test_a_field_selected_twice_is_read_ahead_once(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    client, db = counted
+    query = """{ projects(first: 2) { edges { node {
+      here: countries { iso2 } there: countries { name projects(first: 2) {
+        edges { node { code } } } } } } } }"""
+    db.queries = 0
+    body = client.post("/graphql", json={"query": query}).json()
+    assert "errors" not in body, body["errors"]
+    assert db.queries == 1
+    first = body["data"]["projects"]["edges"][0]["node"]
+    # project 0 is in ML and SN; ML has projects 0, 10, 20 … and 7, 17 …; SN has 3, 13 …
+    # and 0, 10 …
+    assert first["here"] == [{"iso2": "ML"}, {"iso2": "SN"}]
+    assert first["there"] == [
+        {
+            "name": "Mali",
+            "projects": {"edges": [{"node": {"code": "RT-000"}}, {"node": {"code": "RT-007"}}]},
+        },
+        {
+            "name": "Senegal",
+            "projects": {"edges": [{"node": {"code": "RT-000"}}, {"node": {"code": "RT-003"}}]},
+        },
+    ]
+
+
+def test_a_cursor_from_a_page_read_ahead_continues_that_list(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    client, _ = counted
+    ahead = """{ projects(first: 1) { edges { node { countries {
+      iso2 projects(first: 1) { pageInfo { hasNextPage endCursor } edges { node { code } } }
+    } } } } }"""
+    body = client.post("/graphql", json={"query": ahead}).json()
+    mali = body["data"]["projects"]["edges"][0]["node"]["countries"][0]
+    assert (mali["iso2"], mali["projects"]["edges"]) == ("ML", [{"node": {"code": "RT-000"}}])
+    assert mali["projects"]["pageInfo"]["hasNextPage"] is True
+    after = """query ($after: String) { country(iso2: "ML") {
+      projects(first: 2, after: $after) { edges { node { code } } } } }"""
+    cursor = mali["projects"]["pageInfo"]["endCursor"]
+    body = client.post("/graphql", json={"query": after, "variables": {"after": cursor}}).json()
+    assert body == {
+        "data": {
+            "country": {
+                "projects": {"edges": [{"node": {"code": "RT-007"}}, {"node": {"code": "RT-010"}}]}
+            }
+        }
+    }
