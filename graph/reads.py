@@ -251,7 +251,7 @@ class Link(Enum):
         """The properties of ``r`` that fields show, as a map (``null`` when none do).
 
         Rows carry no other relationship property: reading every property of 8,000
-        relationships (their load bookkeeping included) took a quarter of the nested
+        relationships (their load bookkeeping included) took a third of the nested
         benchmark query's statement.
         """
         return _SHOWN.get(self, "null")
@@ -383,6 +383,8 @@ class Ahead:
 
     page: Page
     within: tuple[Ahead, ...] = ()
+    properties: tuple[LiteralString, ...] | None = None
+    """The node properties the rows carry (``None``: all that ``UNFETCHED`` leaves)."""
 
 
 def links_read(page: Page, keys: Sequence[str], ahead: tuple[Ahead, ...] = ()) -> KeyedRead:
@@ -393,7 +395,9 @@ def links_read(page: Page, keys: Sequence[str], ahead: tuple[Ahead, ...] = ()) -
     return KeyedRead(query, {**rows.parameters, "keys": list(keys)})
 
 
-def _rows_query(page: Page, ahead: tuple[Ahead, ...]) -> Compiled:
+def _rows_query(
+    page: Page, ahead: tuple[Ahead, ...], properties: tuple[LiteralString, ...] | None = None
+) -> Compiled:
     """Cypher from a parent ``key`` to ``rows``: one page, each row with its pages ahead.
 
     Each page ahead is a subquery from the row's node's key, with its parameters renamed
@@ -411,7 +415,7 @@ def _rows_query(page: Page, ahead: tuple[Ahead, ...]) -> Compiled:
     columns: list[LiteralString] = []
     for position, inner in enumerate(ahead):
         name = "a" + str(position)
-        nested = _rows_query(inner.page, inner.within)
+        nested = _rows_query(inner.page, inner.within, inner.properties)
         query += (
             "CALL (n) { WITH n." + inner.page.listing.link.parent_key + " AS key "
             "CALL (key) { " + _renamed(nested.cypher, name) + " } RETURN rows } "
@@ -421,10 +425,22 @@ def _rows_query(page: Page, ahead: tuple[Ahead, ...]) -> Compiled:
         columns.append(name)
     nested_map = ", nested: {" + ", ".join(c + ": " + c for c in columns) + "}" if columns else ""
     query += (
-        "RETURN collect({node: n {.*, " + UNFETCHED + "}, link: " + link.shown
+        "RETURN collect({node: " + _node_map(properties) + ", link: " + link.shown
         + nested_map + "}) AS rows"
     )  # fmt: skip
     return Compiled(query, parameters)
+
+
+def _node_map(properties: tuple[LiteralString, ...] | None) -> LiteralString:
+    """The map of ``n`` a row carries: ``properties`` (fixed names from the schema's
+    tables, never from a request), or every property but the ``UNFETCHED`` ones."""
+    if properties is None:
+        return "n {.*, " + UNFETCHED + "}"
+    names = [
+        "loaded_at: toString(n.loaded_at)" if name == "loaded_at" else "." + name
+        for name in properties
+    ]
+    return "n {" + ", ".join(names) + "}"
 
 
 def with_ahead(rows: list[Row], ahead: tuple[Ahead, ...]) -> list[Row]:

@@ -18,12 +18,12 @@ import inspect
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, LiteralString, TypeAlias, TypeVar
 
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
-from graph.reads import WHOLE_LIST, Ahead, Link, Listing, Page
+from graph.reads import WHOLE_LIST, Ahead, Link, Listing, NodeKind, Page
 from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 T = TypeVar("T")
@@ -116,6 +116,54 @@ FOLLOWS: dict[str, dict[str, Follow]] = {
 Resolvers use the same entries (``follow``), so a page read ahead is the page asked for."""
 
 
+_P = tuple[LiteralString, ...]
+
+PROPERTIES: dict[str, dict[str, _P]] = {
+    "Project": {
+        "code": ("code",),
+        "title": ("title",),
+        "description": ("description",),
+        "languages": ("languages",),
+        "status": ("status",),
+        "closedOn": ("closed_on",),
+        "startDate": ("start_date",),
+        "endDate": ("end_date",),
+        "durationMonths": ("duration_months",),
+        "plannedStart": ("planned_start",),
+        "actualStart": ("actual_start",),
+        "plannedEnd": ("planned_end",),
+        "actualEnd": ("actual_end",),
+        "hierarchy": ("hierarchy",),
+        "defaultCurrency": ("default_currency",),
+        "budget": ("budget_amount", "budget_currency"),
+        "url": ("url",),
+        "sources": ("sources",),
+        "loadedAt": ("loaded_at",),
+        "transactions": (),
+    },
+    "Country": {"iso2": ("iso2",), "name": ("name",)},
+    "Organisation": {
+        "key": ("id",),
+        "name": ("name",),
+        "ref": ("ref",),
+        "aliases": ("aliases",),
+    },
+    "Office": {"name": ("name",)},
+    "Programme": {"key": ("key",), "budget": ("budget_amount", "budget_currency")},
+    "Component": {"title": ("title",), "position": ()},
+    "CooperationProgramme": {"name": ("name",), "start": ("start",), "end": ("end",)},
+    "Sector": {"name": ("name",), "code": ("code",), "vocabulary": ("vocabulary",)},
+    "Video": {"title": ("title",), "description": ("description",), "url": ("url",)},
+    "Document": {"title": ("title",), "url": ("url",), "category": ("category",)},
+}
+"""Each type's scalar fields, by field name: the node properties they read without
+arguments. Rows read ahead carry only what their selection needs (and the node's key);
+a field not in the table (``Programme.title``, which may read its project's), or with
+an argument (``lang``), makes the rows carry every property."""
+
+_KEYS: dict[str, LiteralString] = {kind.label: kind.key for kind in NodeKind}
+
+
 def follow(type_name: str, field_name: str) -> Follow:
     return FOLLOWS[type_name][field_name]
 
@@ -131,15 +179,41 @@ def ahead(info: Info[Any, Any], to: str | None, shape: Shape) -> tuple[Ahead, ..
 
 def _plan(selections: Sequence[Selection], type_name: str) -> tuple[Ahead, ...]:
     follows = FOLLOWS.get(type_name, {})
-    found: dict[Page, tuple[Ahead, ...]] = {}
+    pages: list[Ahead] = []
     for field in _fields(selections):
         entry = follows.get(field.name)
         page = None if entry is None else _page(entry, field)
         if entry is None or page is None:
             continue
-        within = _plan(_items(field.selections, entry.shape), entry.to) if entry.to else ()
-        found[page] = _merged(found.get(page, ()), within)
-    return tuple(Ahead(page, within) for page, within in found.items())
+        items = _items(field.selections, entry.shape)
+        within = _plan(items, entry.to) if entry.to else ()
+        pages.append(Ahead(page, within, _properties(items, entry)))
+    return _merged((), tuple(pages))
+
+
+def _properties(items: Sequence[Selection], entry: Follow) -> _P | None:
+    """The node properties ``items`` need of the rows of ``entry`` (``None``: all).
+
+    Single links carry every property: one row per parent is not worth narrowing, and
+    ``Programme.title`` reads its project's title through ``Programme.project``'s page.
+    """
+    if entry.to is None or entry.shape is Shape.ONE or entry.to not in PROPERTIES:
+        return None
+    table = PROPERTIES[entry.to]
+    names: list[LiteralString] = [_KEYS[entry.to]]
+    links = FOLLOWS.get(entry.to, {})
+    for field in _fields(items):
+        if field.name in ("__typename", "id") or field.name in links:
+            continue
+        shown = table.get(field.name)
+        if shown is None or field.arguments:
+            return None
+        names.extend(shown)
+    return tuple(dict.fromkeys(names))
+
+
+def _union(one: _P | None, other: _P | None) -> _P | None:
+    return None if one is None or other is None else tuple(dict.fromkeys(one + other))
 
 
 def _page(entry: Follow, field: SelectedField) -> Page | None:
@@ -167,11 +241,21 @@ def _integer(value: object, default: int) -> int | None:
 
 
 def _merged(one: tuple[Ahead, ...], other: tuple[Ahead, ...]) -> tuple[Ahead, ...]:
-    """The pages of both (a field selected twice under aliases), each page once."""
-    pages = {item.page: item.within for item in one}
+    """The pages of both, each page once (a field selected twice, under aliases), with
+    what either reads ahead within it and the properties either needs."""
+    pages = {item.page: item for item in one}
     for item in other:
-        pages[item.page] = _merged(pages.get(item.page, ()), item.within)
-    return tuple(Ahead(page, within) for page, within in pages.items())
+        known = pages.get(item.page)
+        pages[item.page] = (
+            item
+            if known is None
+            else Ahead(
+                item.page,
+                _merged(known.within, item.within),
+                _union(known.properties, item.properties),
+            )
+        )
+    return tuple(pages.values())
 
 
 def _items(selections: Sequence[Selection], shape: Shape) -> list[Selection]:

@@ -90,10 +90,10 @@ def _text(props: Row, field: str, lang: str | None) -> str | None:
     return None if value is None else str(value)
 
 
-Read = Mapping[Page, list[Row]]
+ReadAhead = Mapping[Page, list[Row]]
 """Rows read ahead for one object, by the page of its link field they answer."""
 
-NONE_AHEAD: Read = {}
+NONE_AHEAD: ReadAhead = {}
 """No rows read ahead (never written to)."""
 
 
@@ -101,7 +101,7 @@ class Linked(Protocol):
     """An object over a graph node, with the rows its link fields were read ahead."""
 
     _props: Row
-    _ahead: Read
+    _ahead: ReadAhead
 
 
 def _rows(parent: Linked, info: Info[Context, None], entry: Follow, page: Page) -> Later[list[Row]]:
@@ -491,7 +491,7 @@ class Programme(Node):
 @strawberry.type(description="One component of a programme, at its position (from 1).")
 class Component:
     _props: strawberry.Private[Row]
-    _ahead: strawberry.Private[Read] = field(default_factory=dict)
+    _ahead: strawberry.Private[ReadAhead] = field(default_factory=dict)
     position: int
 
     @strawberry.field

@@ -1,11 +1,25 @@
-"""Look-ahead's table of link fields agrees with the schema (no database needed)."""
+"""Look-ahead: its tables agree with the schema, and its answers with the loaders'."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from api_fixture import load_portfolio
+from conftest import SAMPLES
+from query_counting import CountingDatabase
+from starlette.testclient import TestClient
 from strawberry.types.base import StrawberryObjectDefinition
 
+from graph.connection import Database
 from graph.reads import NodeKind
-from schema.lookahead import FOLLOWS
+from graph.settings import Settings
+from loaders.bulk import load_items
+from loaders.inputs import numbered
+from loaders.luxdev import PageError, parse_file
+from schema import types
+from schema.app import create_app
+from schema.lookahead import FOLLOWS, PROPERTIES
 from schema.query import schema
 
 KEYS = {kind.label: kind.key for kind in NodeKind}
@@ -21,3 +35,67 @@ def test_every_link_field_is_on_its_type_and_follows_from_its_node() -> None:
             assert entry.link.match.startswith(f"MATCH (:{type_name} {{"), entry.link
             assert entry.link.parent_key == KEYS[type_name]
             assert entry.to is None or entry.to in FOLLOWS, entry.to
+    for type_name, properties in PROPERTIES.items():
+        definition = schema.get_type_by_name(type_name)
+        assert isinstance(definition, StrawberryObjectDefinition), type_name
+        names = {schema.config.name_converter.get_graphql_name(f) for f in definition.fields}
+        assert set(properties) <= names, type_name
+
+
+EVERYTHING = """
+fragment Fields on Project {
+  id code title description languages status closedOn startDate endDate durationMonths
+  plannedStart actualStart plannedEnd actualEnd hierarchy defaultCurrency url sources
+  loadedAt budget { amount currency }
+}
+{ projects(first: 20) { totalCount edges { node {
+  ...Fields
+  countries { id iso2 name projects(first: 3) { edges { node { ...Fields } } } }
+  recipientCountries { percentage country { iso2 } }
+  sectors { id name code vocabulary projects(first: 2) { edges { node { code title } } } }
+  videos(first: 5) { edges { cursor node { id title description url project { code } } } }
+  documents { id title url category project { code } }
+  office { id name agency { key } projects(first: 2) { edges { node { code } } } }
+  programme { id key title budget { amount currency } project { code }
+    components { position title programme { key } projects { ...Fields } } }
+  component { position title }
+  cooperationProgramme { id name start end projects(first: 2) { edges { node { code } } } }
+  contributions { amount { amount currency } donor { key name ref aliases
+    offices { name } projects(first: 2) { edges { node { code } } } } }
+  participants { role organisation { key name } }
+  results agreements { title signedOn } regions { code } locations { name }
+  relatedActivities { code type }
+} } } }
+"""
+
+
+def test_look_ahead_answers_exactly_what_the_loaders_answer(
+    session_db: Database, neo4j_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same query, with look-ahead (few statements, rows projected to the selected
+    properties) and without it (the loaders, whole nodes), gives the same answer."""
+    load_portfolio(session_db)
+    pages = [str(SAMPLES / "MLI_801.fr.txt"), str(SAMPLES / "BKF_026.en.txt")]
+    items = numbered(pages, lambda path: [parse_file(path)], (PageError,))
+    assert load_items(session_db, items, lambda rejected: None).loaded == 2
+    db = CountingDatabase.connect(neo4j_settings)
+    with TestClient(create_app(neo4j_settings, db=db)) as client:
+        ahead = _answer(client, db)
+        monkeypatch.setattr(types, "ahead", lambda info, to, shape: ())
+        loaders = _answer(client, db)
+    # Look-ahead: the top page with everything under it, then what it does not read
+    # below a contribution's donor (its offices and projects). Loaders: one per level.
+    assert (ahead[1], loaders[1]) == (2, 4)
+    assert ahead[0] == loaders[0]
+    projects = ahead[0]["projects"]
+    assert projects["totalCount"] == 8
+    mali = next(e["node"] for e in projects["edges"] if e["node"]["code"] == "MLI/801")
+    assert len(mali["videos"]["edges"]) == 5
+    assert [c["position"] for c in mali["programme"]["components"]] == [1, 2, 3, 4, 5]
+
+
+def _answer(client: TestClient, db: CountingDatabase) -> tuple[Any, int]:
+    db.queries = 0
+    body = client.post("/graphql", json={"query": EVERYTHING}).json()
+    assert "errors" not in body, body["errors"]
+    return body["data"], db.queries

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from query_counting import CountingDatabase
 from starlette.testclient import TestClient
 
-from graph.connection import Database, P, R, TxWork
+from graph.connection import Database
 from graph.project_writes import write_projects
 from graph.settings import Settings
 from loaders.records import ProjectRecord
@@ -22,30 +23,6 @@ from schema.app import create_app
 
 COUNTRIES = ["ML", "BF", "NE", "SN", "CI", "GN", "TD", "MR", "BJ", "TG"]
 DONORS = ["XM-DAC-22-2", "US-GOV-1", "GB-GOV-1", "XI-IATI-EC_INTPA", "44000"]
-
-
-class _CountingTransaction:
-    """A managed transaction that counts the queries run through it."""
-
-    def __init__(self, tx: Any, counter: CountingDatabase) -> None:
-        self._tx = tx
-        self._counter = counter
-
-    def run(self, *args: Any, **kwargs: Any) -> Any:
-        self._counter.queries += 1
-        return self._tx.run(*args, **kwargs)
-
-
-class CountingDatabase(Database):
-    """The real database, counting the queries read transactions send."""
-
-    queries = 0
-
-    def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        def counted(tx: Any, *a: Any, **k: Any) -> R:
-            return work(_CountingTransaction(tx, self), *a, **k)  # type: ignore[arg-type]
-
-        return super().read(counted, *args, **kwargs)
 
 
 def _record(i: int) -> ProjectRecord:

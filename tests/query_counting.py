@@ -1,0 +1,31 @@
+"""A real database connection that counts the queries its read transactions send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.connection import Database, P, R, TxWork
+
+
+class _CountingTransaction:
+    """A managed transaction that counts the queries run through it."""
+
+    def __init__(self, tx: Any, counter: CountingDatabase) -> None:
+        self._tx = tx
+        self._counter = counter
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        self._counter.queries += 1
+        return self._tx.run(*args, **kwargs)
+
+
+class CountingDatabase(Database):
+    """The real database, counting the queries read transactions send."""
+
+    queries = 0
+
+    def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        def counted(tx: Any, *a: Any, **k: Any) -> R:
+            return work(_CountingTransaction(tx, self), *a, **k)  # type: ignore[arg-type]
+
+        return super().read(counted, *args, **kwargs)
