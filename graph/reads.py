@@ -75,7 +75,8 @@ class NodeKind(Enum):
 
 _PARENT = re.compile(r"MATCH \(:(\w+) \{\w+: key\}\)")
 """The start of a Link's pattern: its parent node's label, matched to ``key``."""
-_KEYS: dict[str, LiteralString] = {kind.label: kind.key for kind in NodeKind}
+KEY_PROPERTIES: dict[str, LiteralString] = {kind.label: kind.key for kind in NodeKind}
+"""Each label fetched by key, and its key property."""
 
 
 class Link(Enum):
@@ -244,7 +245,7 @@ class Link(Enum):
         self.kind = kind
         self.edge = edge
         parent = _PARENT.match(match)
-        self._parent_key = None if parent is None else _KEYS[parent.group(1)]
+        self._parent_key = None if parent is None else KEY_PROPERTIES[parent.group(1)]
         # the same pattern from a bound ``parent`` node: no index seek by key
         self._from_parent = None if parent is None else "MATCH (parent)" + match[parent.end() :]
 

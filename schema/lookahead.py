@@ -23,7 +23,7 @@ from typing import Any, LiteralString, TypeAlias, TypeVar
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
-from graph.reads import WHOLE_LIST, Ahead, Link, Listing, NodeKind, Page
+from graph.reads import KEY_PROPERTIES, WHOLE_LIST, Ahead, Link, Listing, Page
 from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 T = TypeVar("T")
@@ -161,8 +161,6 @@ arguments. Rows read ahead carry only what their selection needs (and the node's
 a field not in the table (``Programme.title``, which may read its project's), or with
 an argument (``lang``), makes the rows carry every property."""
 
-_KEYS: dict[str, LiteralString] = {kind.label: kind.key for kind in NodeKind}
-
 
 def follow(type_name: str, field_name: str) -> Follow:
     return FOLLOWS[type_name][field_name]
@@ -200,7 +198,7 @@ def _properties(items: Sequence[Selection], entry: Follow) -> _P | None:
     if entry.to is None or entry.shape is Shape.ONE or entry.to not in PROPERTIES:
         return None
     table = PROPERTIES[entry.to]
-    names: list[LiteralString] = [_KEYS[entry.to]]
+    names: list[LiteralString] = [KEY_PROPERTIES[entry.to]]
     links = FOLLOWS.get(entry.to, {})
     for field in _fields(items):
         if field.name in ("__typename", "id") or field.name in links:

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from strawberry.types.base import StrawberryObjectDefinition
 
 from graph.connection import Database
-from graph.reads import NodeKind
+from graph.reads import KEY_PROPERTIES
 from graph.settings import Settings
 from loaders.bulk import load_items
 from loaders.inputs import numbered
@@ -21,8 +21,6 @@ from schema import types
 from schema.app import create_app
 from schema.lookahead import FOLLOWS, PROPERTIES
 from schema.query import schema
-
-KEYS = {kind.label: kind.key for kind in NodeKind}
 
 
 def test_every_link_field_is_on_its_type_and_follows_from_its_node() -> None:
@@ -33,7 +31,7 @@ def test_every_link_field_is_on_its_type_and_follows_from_its_node() -> None:
         for field_name, entry in fields.items():
             assert field_name in names, f"{type_name}.{field_name}"
             assert entry.link.match.startswith(f"MATCH (:{type_name} {{"), entry.link
-            assert entry.link.parent_key == KEYS[type_name]
+            assert entry.link.parent_key == KEY_PROPERTIES[type_name]
             assert entry.to is None or entry.to in FOLLOWS, entry.to
     for type_name, properties in PROPERTIES.items():
         definition = schema.get_type_by_name(type_name)
