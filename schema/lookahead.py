@@ -2,9 +2,9 @@
 
 When a list field reads its rows, it also reads, for each row and in the same statement,
 the pages the row's selected link fields will ask for (``graph.reads.Ahead``), down
-every level where that is possible. Those fields then answer at once from their object
-instead of awaiting a batched loader: fewer statements, and no per-object asynchronous
-machinery, which on a few thousand objects costs more than the reads themselves.
+every level where that is possible, with only the node properties the selection needs.
+Those fields then answer at once from their object instead of awaiting a batched
+loader: fewer statements, and no coroutine, future and task per object.
 
 A field is read ahead when its arguments cannot change what it reads (``lang``) or only
 set its page size (``first``), and it counts nothing (no ``totalCount`` or
@@ -163,6 +163,7 @@ an argument (``lang``), makes the rows carry every property."""
 
 
 def follow(type_name: str, field_name: str) -> Follow:
+    """The entry of a link field, which its resolver reads by."""
     return FOLLOWS[type_name][field_name]
 
 
