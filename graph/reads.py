@@ -338,12 +338,13 @@ def _read_together(tx: ManagedTransaction, reads: Sequence[KeyedRead]) -> list[d
     columns: list[LiteralString] = []
     for position, read in enumerate(reads):
         name = "r" + str(position)
+        subquery = _renamed(Compiled(read.cypher, read.parameters), name)
         query += (
-            "CALL () { " + _renamed(read.cypher, name) + " } "
+            "CALL () { " + subquery.cypher + " } "
             "WITH " + "".join(column + ", " for column in columns)
             + "collect([key, value]) AS " + name + " "
         )  # fmt: skip
-        parameters |= {name + "_" + key: value for key, value in read.parameters.items()}
+        parameters |= subquery.parameters
         columns.append(name)
     record = tx.run(query + "RETURN " + ", ".join(columns), parameters).single(strict=True)
     return [dict(record[column]) for column in columns]
@@ -352,9 +353,12 @@ def _read_together(tx: ManagedTransaction, reads: Sequence[KeyedRead]) -> list[d
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _renamed(cypher: LiteralString, prefix: LiteralString) -> LiteralString:
-    """``cypher`` with each parameter ``$x`` renamed ``$<prefix>_x``."""
-    return _PARAMETER.sub(lambda found: "$" + prefix + "_" + found.group(1), cypher)
+def _renamed(compiled: Compiled, prefix: LiteralString) -> Compiled:
+    """``compiled`` with each parameter ``$x`` renamed ``$<prefix>_x``, in its text and
+    its parameters alike, so that subqueries of one statement keep their own values."""
+    cypher = _PARAMETER.sub(lambda found: "$" + prefix + "_" + found.group(1), compiled.cypher)
+    parameters = {prefix + "_" + name: value for name, value in compiled.parameters.items()}
+    return Compiled(cypher, parameters)
 
 
 def nodes_read(kind: NodeKind, keys: Sequence[str]) -> KeyedRead:
@@ -428,14 +432,14 @@ def _rows_query(
     parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
     columns: list[LiteralString] = []
     for position, inner in enumerate(ahead):
-        name = "a" + str(position)
+        name = _ahead_column(position)
         nested = _rows_query(inner.page, inner.within, inner.properties, from_parent=True)
+        subquery = _renamed(nested, name)
         query += (
-            "CALL (n) { WITH n AS parent "
-            "CALL (parent) { " + _renamed(nested.cypher, name) + " } RETURN rows } "
+            "CALL (n) { WITH n AS parent CALL (parent) { " + subquery.cypher + " } RETURN rows } "
             "WITH n, r, " + "".join(column + ", " for column in columns) + "rows AS " + name + " "
         )  # fmt: skip
-        parameters |= {name + "_" + key: value for key, value in nested.parameters.items()}
+        parameters |= subquery.parameters
         columns.append(name)
     nested_map = ", nested: {" + ", ".join(c + ": " + c for c in columns) + "}" if columns else ""
     query += (
@@ -457,6 +461,11 @@ def _node_map(properties: tuple[LiteralString, ...] | None) -> LiteralString:
     return "n {" + ", ".join(names) + "}"
 
 
+def _ahead_column(position: int) -> LiteralString:
+    """The name a row's page ahead at ``position`` has in the statement and its rows."""
+    return "a" + str(position)
+
+
 def with_ahead(rows: list[Row], ahead: tuple[Ahead, ...]) -> list[Row]:
     """``rows`` as ``links_read`` returned them, with each row's ``nested`` keyed by the
     ``Page`` it holds (rows read ahead, nested in turn)."""
@@ -466,7 +475,7 @@ def with_ahead(rows: list[Row], ahead: tuple[Ahead, ...]) -> list[Row]:
         {
             **row,
             "nested": {
-                inner.page: with_ahead(row["nested"]["a" + str(position)], inner.within)
+                inner.page: with_ahead(row["nested"][_ahead_column(position)], inner.within)
                 for position, inner in enumerate(ahead)
             },
         }
