@@ -179,7 +179,7 @@ def ahead(info: Info[Any, Any], to: str | None, shape: Shape) -> tuple[Ahead, ..
 def _plan(selections: Sequence[Selection], type_name: str) -> tuple[Ahead, ...]:
     follows = FOLLOWS.get(type_name, {})
     pages: list[Ahead] = []
-    for field in _fields(selections):
+    for field in fields_in(selections):
         entry = follows.get(field.name)
         page = None if entry is None else _page(entry, field)
         if entry is None or page is None:
@@ -201,7 +201,7 @@ def _properties(items: Sequence[Selection], entry: Follow) -> _P | None:
     table = PROPERTIES[entry.to]
     names: list[LiteralString] = [KEY_PROPERTIES[entry.to]]
     links = FOLLOWS.get(entry.to, {})
-    for field in _fields(items):
+    for field in fields_in(items):
         if field.name in ("__typename", "id") or field.name in links:
             continue
         shown = table.get(field.name)
@@ -219,7 +219,7 @@ def _page(entry: Follow, field: SelectedField) -> Page | None:
     """The page ``field`` reads, when nothing but look-ahead's rules decide it."""
     if entry.shape is not Shape.CONNECTION:
         return entry.whole() if set(field.arguments) <= {"lang"} else None
-    counted = any(item.name in ("totalCount", "aggregate") for item in _fields(field.selections))
+    counted = any(item.name in ("totalCount", "aggregate") for item in fields_in(field.selections))
     if counted or set(field.arguments) - {"first"}:
         return None
     first = _integer(field.arguments.get("first"), DEFAULT_PAGE_SIZE)
@@ -261,15 +261,15 @@ def _items(selections: Sequence[Selection], shape: Shape) -> list[Selection]:
     """What is selected of each object a field shows: a connection's under edges.node."""
     if shape is not Shape.CONNECTION:
         return list(selections)
-    edges = [edge for edge in _fields(selections) if edge.name == "edges"]
-    nodes = [node for edge in edges for node in _fields(edge.selections) if node.name == "node"]
+    edges = [edge for edge in fields_in(selections) if edge.name == "edges"]
+    nodes = [node for edge in edges for node in fields_in(edge.selections) if node.name == "node"]
     return [selection for node in nodes for selection in node.selections]
 
 
-def _fields(selections: Sequence[Selection]) -> Iterator[SelectedField]:
+def fields_in(selections: Sequence[Selection]) -> Iterator[SelectedField]:
     """The fields selected, through fragments."""
     for selection in selections:
         if isinstance(selection, SelectedField):
             yield selection
         else:
-            yield from _fields(selection.selections)
+            yield from fields_in(selection.selections)

@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NewType, Protocol, TypeVar
 
 import strawberry
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField, Selection
 from strawberry.types.scalar import ScalarDefinition
 
 from graph.reads import ALL, Ahead, Link, Listing, NodeKind, Page, Row
 from schema.context import Context
-from schema.lookahead import Follow, Later, Shape, ahead, follow, then
+from schema.lookahead import Follow, Later, Shape, ahead, fields_in, follow, then
 from schema.node import Node
 from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
 from schema.pagination import Connection, build_connection, list_scope, page_bounds
@@ -110,7 +109,7 @@ def _rows(parent: Linked, info: Info[Context, None], entry: Follow, page: Page) 
     rows = parent._ahead.get(page)
     if rows is not None:
         return rows
-    key = str(parent._props[entry.link.parent_key])
+    key = parent_key(parent, entry.link)
     return info.context.loaders.page(page, key, ahead(info, entry.to, entry.shape))
 
 
@@ -189,16 +188,11 @@ async def _read_connection(
 
 def selects(info: Info[Context, None], name: str) -> bool:
     """Whether the field being resolved selects ``name`` (directly or in a fragment)."""
-
-    def within(selections: list[Selection]) -> bool:
-        return any(
-            selection.name == name
-            if isinstance(selection, SelectedField)
-            else within(selection.selections)
-            for selection in selections
-        )
-
-    return any(within(field.selections) for field in info.selected_fields)
+    return any(
+        selected.name == name
+        for field in info.selected_fields
+        for selected in fields_in(field.selections)
+    )
 
 
 def projects_field(link: Link, description: str) -> Any:
