@@ -18,6 +18,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Any, LiteralString, TypeAlias, TypeVar
 
 from strawberry.types import Info
@@ -62,8 +63,10 @@ class Follow:
     shape: Shape
     to: str | None = None
 
+    @cached_property
     def whole(self) -> Page:
-        """The page a list or single-object field reads."""
+        """The page a list or single-object field reads (made once: resolvers ask for it
+        on every object)."""
         return Page(Listing(self.link), 0, 1 if self.shape is Shape.ONE else WHOLE_LIST)
 
 
@@ -218,7 +221,7 @@ def _union(one: _P | None, other: _P | None) -> _P | None:
 def _page(entry: Follow, field: SelectedField) -> Page | None:
     """The page ``field`` reads, when nothing but look-ahead's rules decide it."""
     if entry.shape is not Shape.CONNECTION:
-        return entry.whole() if set(field.arguments) <= {"lang"} else None
+        return entry.whole if set(field.arguments) <= {"lang"} else None
     counted = any(item.name in ("totalCount", "aggregate") for item in fields_in(field.selections))
     if counted or set(field.arguments) - {"first"}:
         return None

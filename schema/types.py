@@ -117,7 +117,7 @@ def _all(
     parent: Linked, info: Info[Context, None], entry: Follow, item: Callable[[Row], T]
 ) -> Later[list[T]]:
     """Every object ``entry``'s link reaches from ``parent``."""
-    return then(_rows(parent, info, entry, entry.whole()), lambda rows: [item(r) for r in rows])
+    return then(_rows(parent, info, entry, entry.whole), lambda rows: [item(r) for r in rows])
 
 
 def _one(
@@ -125,7 +125,7 @@ def _one(
 ) -> Later[T | None]:
     """The first object ``entry``'s link reaches from ``parent``, if any."""
     return then(
-        _rows(parent, info, entry, entry.whole()), lambda rows: item(rows[0]) if rows else None
+        _rows(parent, info, entry, entry.whole), lambda rows: item(rows[0]) if rows else None
     )
 
 
