@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from graph.reads import Link, Listing, NodeKind, Row
 from schema.context import Context
+from schema.execution import PlannedExecution
 from schema.lookahead import Later
 from schema.node import NODE_KINDS, Node, decode_global_id
 from schema.order import DocumentOrder, VideoOrder, to_sorts
@@ -135,6 +136,7 @@ def build_schema(
         query=Query,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=list(extensions),
+        execution_context_class=PlannedExecution,
     )
 
 

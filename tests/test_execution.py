@@ -1,0 +1,140 @@
+"""Planned field execution answers, and fails, exactly as graphql-core's own does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from api_fixture import load_portfolio
+from starlette.testclient import TestClient
+from test_lookahead import EVERYTHING
+
+from graph.connection import Database
+from graph.settings import Settings
+from schema.app import create_app
+from schema.execution import PlannedExecution
+
+# Arguments from variables and literals, directives, aliases, __typename, an abstract
+# type (node), an async field (transactions), a count and an aggregate.
+VARIED = """
+query Varied($lang: String, $n: Int!, $with: Boolean!, $id: ID!) {
+  node(id: $id) { __typename id ... on Project { code title(lang: $lang) } }
+  projects(first: $n, orderBy: [{field: BUDGET, direction: DESC}]) {
+    totalCount
+    aggregate { count sumBudget { amount currency } }
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node {
+      __typename
+      code
+      en: title(lang: "en")
+      fr: title(lang: "fr")
+      local: title(lang: $lang)
+      status @include(if: $with)
+      budget @skip(if: $with) { amount }
+      transactions { type value { amount currency } }
+      countries { iso2 projects(first: $n, where: {status: {eq: CLOSED}}) { totalCount } }
+      videos(first: 1) { edges { node { title } } }
+    } }
+  }
+}
+"""
+
+# A user error (a page over the maximum) under a nullable field, beside a good one.
+FAILING = """{
+  failing: project(code: "AG-1") { code
+    videos(first: 500) { edges { node { title } } } }
+  fine: project(code: "AG-2") { code status }
+}"""
+
+
+@pytest.fixture(scope="module")
+def client(session_db: Database, neo4j_settings: Settings) -> Iterator[TestClient]:
+    load_portfolio(session_db)
+    with TestClient(create_app(neo4j_settings)) as client:
+        yield client
+
+
+def _post(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> Any:
+    return client.post("/graphql", json={"query": query, "variables": variables or {}}).json()
+
+
+def _both(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, query: str, variables: dict[str, Any]
+) -> tuple[Any, Any, int]:
+    """The answer planned, the answer with no field planned, and how many plans were made."""
+    made: list[str] = []
+    make = PlannedExecution._make_plan
+
+    def counted(self: PlannedExecution, *args: Any) -> Any:
+        plan = make(self, *args)
+        if plan is not None:
+            made.append(args[1][0].node.name.value)
+        return plan
+
+    monkeypatch.setattr(PlannedExecution, "_make_plan", counted)
+    planned = _post(client, query, variables)
+    monkeypatch.setattr(PlannedExecution, "_make_plan", lambda self, *args: None)
+    unplanned = _post(client, query, variables)
+    return planned, unplanned, len(made)
+
+
+def test_planned_fields_answer_what_graphql_core_answers(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planned, unplanned, plans = _both(client, monkeypatch, EVERYTHING, {})
+    assert "errors" not in planned, planned
+    assert planned == unplanned
+    assert len(planned["data"]["projects"]["edges"]) == 6
+    assert plans > 0
+
+
+def test_a_field_is_planned_once_per_request_not_once_per_object(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = "{ projects(first: 6) { edges { node { code title } } } }"
+    planned, unplanned, plans = _both(client, monkeypatch, query, {})
+    assert planned == unplanned
+    assert len(planned["data"]["projects"]["edges"]) == 6
+    # projects, edges, node, code, title: 5 plans for 1 + 1 + 6 + 6 + 6 resolutions
+    assert plans == 5
+
+
+def test_arguments_directives_and_abstract_types_answer_as_unplanned(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _post(client, '{ project(code: "AG-1") { id } }')["data"]["project"]["id"]
+    variables = {"lang": "fr", "n": 4, "with": True, "id": first}
+    planned, unplanned, plans = _both(client, monkeypatch, VARIED, variables)
+    assert "errors" not in planned, planned
+    assert planned == unplanned
+    data = planned["data"]
+    assert data["node"] == {
+        "__typename": "Project",
+        "id": first,
+        "code": "AG-1",
+        "title": "Sécurité alimentaire au Mali",
+    }
+    edges = data["projects"]["edges"]
+    # AG-4 has no budget: nulls come first in descending order
+    assert [e["node"]["code"] for e in edges] == ["AG-4", "AG-3", "AG-2", "AG-1"]
+    assert all("status" in e["node"] and "budget" not in e["node"] for e in edges)
+    assert plans > 0
+
+
+def test_errors_are_reported_as_unplanned(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planned, unplanned, _ = _both(client, monkeypatch, FAILING, {})
+    assert planned == unplanned
+    # the non-null videos connection fails, so its nullable project is null; the rest stands
+    assert planned == {
+        "data": {"failing": None, "fine": {"code": "AG-2", "status": "CLOSED"}},
+        "errors": [
+            {
+                "message": "first must be between 0 and 100, got 500",
+                "locations": [{"line": 3, "column": 5}],
+                "path": ["failing", "videos"],
+            }
+        ],
+    }
