@@ -35,15 +35,18 @@ from graph.filters import (
 Row = dict[str, Any]
 
 
-UNFETCHED: LiteralString = (
-    "transactions: null, search_titles: null, search_descriptions: null, source: null, "
-    "loaded_at: toString(n.loaded_at)"
+_LEFT_OUT: LiteralString = (
+    "search_titles: null, search_descriptions: null, source: null, loaded_at: toString(n.loaded_at)"
 )
+UNFETCHED: LiteralString = "transactions: null, " + _LEFT_OUT
 """How fetched nodes ``n`` differ from their stored properties. Left out: a project's raw
-transactions, a third of its data, fetched only when asked (``transactions_read``); the
-search lists, which repeat the texts for the full-text index; ``source``, which no field
-shows. ``loaded_at`` comes as ISO 8601 text: the driver's DateTime hydration cost more
-than every other property together (75 of 150 ms for the benchmark's nested query)."""
+transactions, a third of its data, fetched only when asked (``transactions_read``, or
+``nodes_read`` with ``transactions``); the search lists, which repeat the texts for the
+full-text index; ``source``, which no field shows. ``loaded_at`` comes as ISO 8601 text:
+the driver's DateTime hydration cost more than every other property together (75 of
+150 ms for the benchmark's nested query)."""
+WITH_TRANSACTIONS: LiteralString = "transactions: coalesce(n.transactions, '[]'), " + _LEFT_OUT
+"""``UNFETCHED`` but for the raw transactions, as JSON text (``[]`` when there are none)."""
 
 
 class NodeKind(Enum):
@@ -63,14 +66,6 @@ class NodeKind(Enum):
     def __init__(self, label: LiteralString, key: LiteralString) -> None:
         self.label = label
         self.key = key
-
-    @property
-    def query(self) -> LiteralString:
-        return (
-            "UNWIND $keys AS key "
-            "MATCH (n:" + self.label + " {" + self.key + ": key}) "
-            "RETURN key, n {.*, " + UNFETCHED + "} AS value"
-        )
 
 
 _PARENT = re.compile(r"MATCH \(:(\w+) \{\w+: key\}\)")
@@ -361,9 +356,20 @@ def _renamed(compiled: Compiled, prefix: LiteralString) -> Compiled:
     return Compiled(cypher, parameters)
 
 
-def nodes_read(kind: NodeKind, keys: Sequence[str]) -> KeyedRead:
-    """The properties of the nodes of ``kind`` with these keys."""
-    return KeyedRead(kind.query, {"keys": list(keys)})
+def nodes_read(
+    kind: NodeKind, keys: Sequence[str], ahead: tuple[Ahead, ...] = (), transactions: bool = False
+) -> KeyedRead:
+    """For each key, the row ``{node, nested}`` of the node of ``kind`` with that key: its
+    properties (a project's raw transactions too, with ``transactions``) and its pages
+    read ahead (see ``with_ahead``), all in one statement."""
+    calls, nested = _ahead_calls(ahead, "key, n, r")
+    node: LiteralString = "n {.*, " + (WITH_TRANSACTIONS if transactions else UNFETCHED) + "}"
+    query = (
+        "UNWIND $keys AS key MATCH (n:" + kind.label + " {" + kind.key + ": key}) "
+        "WITH key, n, null AS r " + calls.cypher
+        + "RETURN key, {node: " + node + nested + "} AS value"
+    )  # fmt: skip
+    return KeyedRead(query, {**calls.parameters, "keys": list(keys)})
 
 
 @dataclass(frozen=True)
@@ -429,7 +435,23 @@ def _rows_query(
         matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
     )  # fmt: skip
+    calls, nested = _ahead_calls(ahead, "n, r")
+    query += calls.cypher + (
+        "RETURN collect({node: " + _node_map(properties) + ", link: " + link.shown
+        + nested + "}) AS rows"
+    )  # fmt: skip
     parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
+    return Compiled(query, {**parameters, **calls.parameters})
+
+
+def _ahead_calls(
+    ahead: tuple[Ahead, ...], carried: LiteralString
+) -> tuple[Compiled, LiteralString]:
+    """A subquery per page of ``ahead`` from the node ``n``, each binding its rows to a
+    column (``_ahead_column``) and carrying the variables ``carried``; and the
+    ``, nested: {…}`` entry that puts those columns in a row's map (empty without any)."""
+    query: LiteralString = ""
+    parameters: dict[str, Any] = {}
     columns: list[LiteralString] = []
     for position, inner in enumerate(ahead):
         name = _ahead_column(position)
@@ -437,16 +459,13 @@ def _rows_query(
         subquery = _renamed(nested, name)
         query += (
             "CALL (n) { WITH n AS parent CALL (parent) { " + subquery.cypher + " } RETURN rows } "
-            "WITH n, r, " + "".join(column + ", " for column in columns) + "rows AS " + name + " "
+            "WITH " + carried + ", " + "".join(column + ", " for column in columns)
+            + "rows AS " + name + " "
         )  # fmt: skip
         parameters |= subquery.parameters
         columns.append(name)
     nested_map = ", nested: {" + ", ".join(c + ": " + c for c in columns) + "}" if columns else ""
-    query += (
-        "RETURN collect({node: " + _node_map(properties) + ", link: " + link.shown
-        + nested_map + "}) AS rows"
-    )  # fmt: skip
-    return Compiled(query, parameters)
+    return Compiled(query, parameters), nested_map
 
 
 def _node_map(properties: tuple[LiteralString, ...] | None) -> LiteralString:

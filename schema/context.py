@@ -108,8 +108,18 @@ class GraphLoaders:
         self._reads = TickReads(db)
         self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
 
-    async def node(self, kind: NodeKind, key: str) -> Row | None:
-        return await self._load(("node", kind), partial(nodes_read, kind), _none, key)
+    async def node(
+        self, kind: NodeKind, key: str, ahead: tuple[Ahead, ...] = (), transactions: bool = False
+    ) -> Row | None:
+        """The row ``{node, nested}`` of the node of ``kind`` with ``key``, if any: its
+        properties (with a project's raw ``transactions`` when asked) and, with ``ahead``,
+        its pages read ahead in the same statement, by ``Page``."""
+
+        def read(keys: list[str]) -> KeyedRead:
+            return nodes_read(kind, keys, ahead, transactions)
+
+        row: Row | None = await self._load(("node", kind, ahead, transactions), read, _none, key)
+        return None if row is None else with_ahead([row], ahead)[0]
 
     async def page(self, page: Page, key: str, ahead: tuple[Ahead, ...] = ()) -> list[Row]:
         """``page`` of rows ``{"node": …, "link": …}`` from ``key``; with ``ahead``, each

@@ -12,7 +12,7 @@ from strawberry.types import Info
 from graph.reads import Link, Listing, NodeKind, Row
 from schema.context import Context
 from schema.execution import PlannedExecution
-from schema.lookahead import Later
+from schema.lookahead import Later, Shape, ahead
 from schema.node import NODE_KINDS, Node, decode_global_id
 from schema.order import DocumentOrder, VideoOrder, to_sorts
 from schema.pagination import Connection
@@ -30,6 +30,7 @@ from schema.types import (
     Video,
     connection,
     projects_field,
+    selects,
 )
 from schema.where import DocumentWhere, VideoWhere, to_filter
 
@@ -52,20 +53,24 @@ class Query:
     @strawberry.field(description="Any object by its global ID (the Node interface).")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         type_name, key = decode_global_id(id)
-        props = await info.context.loaders.node(NODE_KINDS[type_name], key)
-        return None if props is None else _TYPES[type_name](props)
+        row = await info.context.loaders.node(NODE_KINDS[type_name], key)
+        return None if row is None else _TYPES[type_name](row["node"])
 
     @strawberry.field(description="A project by its code, e.g. MLI/801.")
     async def project(self, info: Info[Context, None], code: str) -> Project | None:
-        props = await info.context.loaders.node(NodeKind.PROJECT, code)
-        return None if props is None else Project(_props=props)
+        # one statement: the project, what it links to, and its transactions when asked
+        within = ahead(info, "Project", Shape.ONE)
+        transactions = selects(info, "transactions")
+        row = await info.context.loaders.node(NodeKind.PROJECT, code, within, transactions)
+        return None if row is None else Project.from_row(row)
 
     projects = projects_field(Link.ALL_PROJECTS, "All projects (by code unless orderBy).")
 
     @strawberry.field(description="A country by its ISO 3166-1 alpha-2 code, e.g. ML.")
     async def country(self, info: Info[Context, None], iso2: str) -> Country | None:
-        props = await info.context.loaders.node(NodeKind.COUNTRY, iso2.upper())
-        return None if props is None else Country(_props=props)
+        within = ahead(info, "Country", Shape.ONE)
+        row = await info.context.loaders.node(NodeKind.COUNTRY, iso2.upper(), within)
+        return None if row is None else Country.from_row(row)
 
     @strawberry.field(
         description="Countries with projects, by name.",
@@ -79,8 +84,9 @@ class Query:
 
     @strawberry.field(description="An organisation by its key (canonical id), e.g. XM-DAC-22-2.")
     async def organisation(self, info: Info[Context, None], key: str) -> Organisation | None:
-        props = await info.context.loaders.node(NodeKind.ORGANISATION, key)
-        return None if props is None else Organisation(_props=props)
+        within = ahead(info, "Organisation", Shape.ONE)
+        row = await info.context.loaders.node(NodeKind.ORGANISATION, key, within)
+        return None if row is None else Organisation.from_row(row)
 
     @strawberry.field(
         description="Organisations that fund projects, by name.",

@@ -82,6 +82,22 @@ def _party_name(party: Row | None) -> str | None:
     return party.get("canonical_name") or party.get("name")
 
 
+def _transactions(raw: str | None) -> list[Transaction]:
+    """A project's transactions from their raw JSON text (``None``: none reported)."""
+    if not raw:
+        return []
+    return [
+        Transaction(
+            type=t["type"],
+            date=t.get("date"),
+            value=Money(amount=t["value"]["amount"], currency=t["value"]["currency"]),
+            provider=_party_name(t.get("provider")),
+            receiver=_party_name(t.get("receiver")),
+        )
+        for t in json.loads(raw)
+    ]
+
+
 def _text(props: Row, field: str, lang: str | None) -> str | None:
     if lang is not None and _LANGUAGE.match(lang) and f"{field}_{lang}" in props:
         return str(props[f"{field}_{lang}"])
@@ -399,8 +415,8 @@ class RelatedActivity:
 
     @strawberry.field(description="The activity, when it is loaded.")
     async def project(self, info: Info[Context, None]) -> Project | None:
-        props = await info.context.loaders.node(NodeKind.PROJECT, self.code)
-        return None if props is None else Project(_props=props)
+        row = await info.context.loaders.node(NodeKind.PROJECT, self.code)
+        return None if row is None else Project(_props=row["node"])
 
     @staticmethod
     def from_row(row: Row) -> RelatedActivity:
@@ -749,21 +765,15 @@ class Project(Node):
         entry = follow("Project", "relatedActivities")
         return _all(self, info, entry, RelatedActivity.from_row)
 
-    @strawberry.field(description="The raw financial transactions, as reported.")
-    async def transactions(self, info: Info[Context, None]) -> list[Transaction]:
-        raw = await info.context.loaders.transactions(self._props["code"])
-        if not raw:
-            return []
-        return [
-            Transaction(
-                type=t["type"],
-                date=t.get("date"),
-                value=Money(amount=t["value"]["amount"], currency=t["value"]["currency"]),
-                provider=_party_name(t.get("provider")),
-                receiver=_party_name(t.get("receiver")),
-            )
-            for t in json.loads(raw)
-        ]
+    @strawberry.field(
+        description="The raw financial transactions, as reported.",
+        graphql_type="list[Transaction]",
+    )
+    def transactions(self, info: Info[Context, None]) -> Later[list[Transaction]]:
+        raw = self._props.get("transactions")  # read with the project when it was asked for
+        if raw is not None:
+            return _transactions(raw)
+        return then(info.context.loaders.transactions(self._props["code"]), _transactions)
 
     @strawberry.field(graphql_type="Programme | None")
     def programme(self, info: Info[Context, None]) -> Later[Programme | None]:

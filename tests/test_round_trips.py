@@ -224,3 +224,37 @@ def test_a_cursor_from_a_page_read_ahead_continues_that_list(
             }
         }
     }
+
+
+def test_a_project_by_code_is_read_with_its_links_and_transactions_in_one_statement(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    client, db = counted
+    query = """{ project(code: "RT-001") { code transactions { type }
+      countries { iso2 projects(first: 2) { edges { node { code } } } }
+      contributions { amount { amount } donor { key } }
+      videos(first: 1) { edges { node { title } } } } }"""
+    db.queries = 0
+    body = client.post("/graphql", json={"query": query}).json()
+    assert "errors" not in body, body["errors"]
+    assert db.queries == 1
+    # project 1 is in BF (with 8, 18 …) and CI (with 4, 14 …), funded by donors 1 and 2
+    assert body["data"]["project"] == {
+        "code": "RT-001",
+        "transactions": [],
+        "countries": [
+            {
+                "iso2": "BF",
+                "projects": {"edges": [{"node": {"code": c}} for c in ("RT-001", "RT-008")]},
+            },
+            {
+                "iso2": "CI",
+                "projects": {"edges": [{"node": {"code": c}} for c in ("RT-001", "RT-004")]},
+            },
+        ],
+        "contributions": [
+            {"amount": {"amount": 500.0}, "donor": {"key": "US-GOV-1"}},
+            {"amount": {"amount": 1000.0}, "donor": {"key": "GB-GOV-1"}},
+        ],
+        "videos": {"edges": [{"node": {"title": "Video 1"}}]},
+    }
