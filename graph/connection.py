@@ -20,6 +20,9 @@ R = TypeVar("R")
 
 TxWork = Callable[Concatenate[ManagedTransaction, P], R]
 
+Version = frozenset[str]
+"""Which committed state of the database a read saw (``Database.version``)."""
+
 MEMORY_LIMIT_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 """The code of a transaction refused more memory than the server's transaction pool has."""
 
@@ -56,8 +59,24 @@ class Database:
         Raises ``MemoryLimitExceeded``, not retried, when the server's transaction memory
         pool refuses the read.
         """
+        return self.read_versioned(work, *args, **kwargs)[0]
+
+    def read_versioned(
+        self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs
+    ) -> tuple[R, Version]:
+        """``read``, with the version of the database the read saw (see ``version``)."""
         with self.driver.session(database=self.name) as session:
-            return session.execute_read(self._timed(_bounded(work)), *args, **kwargs)
+            result = session.execute_read(self._timed(_bounded(work)), *args, **kwargs)
+            return result, Version(session.last_bookmarks().raw_values)
+
+    def version(self) -> Version:
+        """The database's version: it changes whenever a write commits, so that readers
+        can tell whether what they read before still holds.
+
+        It is the bookmark a read ends with, which names the last transaction committed
+        (a cluster member answers with the last one it has applied).
+        """
+        return self.read_versioned(_nothing)[1]
 
     def write(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``work(tx, ...)`` in a managed write transaction.
@@ -91,6 +110,10 @@ def run_list(
 ) -> list[dict[str, Any]]:
     """Run one query in ``tx`` and return its records as plain dicts."""
     return [record.data() for record in tx.run(query, params)]
+
+
+def _nothing(tx: ManagedTransaction) -> None:
+    tx.run("RETURN 1").consume()
 
 
 def _bounded(work: TxWork[P, R]) -> TxWork[P, R]:

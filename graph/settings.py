@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=5000, ge=1, validation_alias="AIDGRAPH_MAX_TOKENS")
     max_cost: int = Field(default=100_000, ge=1, validation_alias="AIDGRAPH_MAX_COST")
     introspection: bool = Field(default=True, validation_alias="AIDGRAPH_INTROSPECTION")
+    # Aggregate answers kept while the database is unchanged (schema.caching); 0: none.
+    cached_aggregates: int = Field(default=256, ge=0, validation_alias="AIDGRAPH_CACHED_AGGREGATES")
     # NoDecode: the environment gives a comma-separated list, not JSON.
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="AIDGRAPH_CORS_ORIGINS"

@@ -25,6 +25,7 @@ from graph.connection import Database
 from graph.migrations import migrate
 from graph.settings import Settings
 from schema import heap
+from schema.caching import ReadCache
 from schema.context import Context, GraphLoaders
 from schema.protection import protections
 from schema.query import build_schema
@@ -33,16 +34,19 @@ log = logging.getLogger("aidgraph.api")
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app, giving each request fresh batched loaders."""
+    """Strawberry's ASGI app, giving each request fresh batched loaders over the app's
+    aggregate cache."""
 
-    def __init__(self, schema: Schema, db: Database) -> None:
+    def __init__(self, schema: Schema, db: Database, cache: ReadCache | None) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.db = db
+        self.cache = cache
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(request=request, response=response, loaders=GraphLoaders(self.db))
+        loaders = GraphLoaders(self.db, self.cache)
+        return Context(request=request, response=response, loaders=loaders)
 
 
 class Readiness:
@@ -92,7 +96,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         yield
         db.close()
 
-    graphql = GraphQLApp(build_schema(protections(settings)), db)
+    cache = ReadCache(settings.cached_aggregates) if settings.cached_aggregates else None
+    graphql = GraphQLApp(build_schema(protections(settings)), db, cache)
     # Browsers on other origins (front ends) may call the API only when listed; with no
     # origins configured every cross-origin request is refused.
     cors = Middleware(

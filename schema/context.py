@@ -24,7 +24,7 @@ from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
 from graph.aggregates import Measure, aggregate_read
-from graph.connection import Database, P, R, TxWork
+from graph.connection import Database, P, R, TxWork, Version
 from graph.reads import (
     Ahead,
     KeyedRead,
@@ -39,6 +39,7 @@ from graph.reads import (
     transactions_read,
     with_ahead,
 )
+from schema.caching import ReadCache
 
 T = TypeVar("T")
 
@@ -101,12 +102,15 @@ class TickReads:
 
 
 class GraphLoaders:
-    """DataLoaders for one request, created lazily per kind of lookup."""
+    """DataLoaders for one request, created lazily per kind of lookup; aggregates come
+    from ``cache`` (shared by the app's requests) while the database is unchanged."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache: ReadCache | None = None) -> None:
         self._db = db
         self._reads = TickReads(db)
         self._loaders: dict[Hashable, DataLoader[str, Any]] = {}
+        self._cache = cache
+        self._version: asyncio.Future[Version] | None = None
 
     async def node(
         self, kind: NodeKind, key: str, ahead: tuple[Ahead, ...] = (), transactions: bool = False
@@ -146,7 +150,21 @@ class GraphLoaders:
         def read(keys: list[str]) -> KeyedRead:
             return aggregate_read(measure, listing, keys, limit)
 
-        return await self._load(("aggregate", measure, listing, limit), read, list, key)
+        lookup = ("aggregate", measure, listing, limit)
+        return await self._load(lookup, read, list, key, cached=self._cache is not None)
+
+    async def _cached(self, read: KeyedRead) -> dict[str, Any]:
+        """``read``'s values from the cache, at the database version this request saw
+        first (one small statement per request, however many aggregates it asks)."""
+        assert self._cache is not None
+        if self._version is None:
+            self._version = asyncio.ensure_future(to_thread.run_sync(self._db.version))
+        version = await asyncio.shield(self._version)
+        return await self._cache.get(version, read, self._read_versioned)
+
+    async def _read_versioned(self, read: KeyedRead) -> tuple[dict[str, Any], Version]:
+        found, version = await to_thread.run_sync(self._db.read_versioned, read_keyed, [read])
+        return found[0], version
 
     async def _load(
         self,
@@ -154,15 +172,17 @@ class GraphLoaders:
         read: Callable[[list[str]], KeyedRead],
         missing: Callable[[], T],
         key: str,
+        cached: bool = False,
     ) -> T:
         """``key``'s value from the request's loader for ``lookup`` (made on first use),
-        which reads every key asked for in a tick with one ``read``; ``missing()`` stands
-        for a key the read does not return."""
+        which reads every key asked for in a tick with one ``read`` (from the cache when
+        ``cached``); ``missing()`` stands for a key the read does not return."""
         loader: DataLoader[str, T] | None = self._loaders.get(lookup)
         if loader is None:
 
             async def load(keys: list[str]) -> list[T]:
-                found = await self._reads.run(read(keys))
+                keyed = read(keys)
+                found = await (self._cached(keyed) if cached else self._reads.run(keyed))
                 return [found[key] if key in found else missing() for key in keys]
 
             loader = self._loaders[lookup] = DataLoader(load_fn=load)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.connection import Database, P, R, TxWork
+from graph.connection import Database, P, R, TxWork, Version
 
 
 class _CountingTransaction:
@@ -24,8 +24,10 @@ class CountingDatabase(Database):
 
     queries = 0
 
-    def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    def read_versioned(
+        self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs
+    ) -> tuple[R, Version]:
         def counted(tx: Any, *a: Any, **k: Any) -> R:
             return work(_CountingTransaction(tx, self), *a, **k)  # type: ignore[arg-type]
 
-        return super().read(counted, *args, **kwargs)
+        return super().read_versioned(counted, *args, **kwargs)

@@ -56,7 +56,8 @@ def counted(
     session_db.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
     write_projects(session_db, [resolve(_record(i)) for i in range(100)])
     db = CountingDatabase.connect(neo4j_settings)
-    settings = neo4j_settings.model_copy(update={"max_cost": 10_000_000})
+    # no aggregate cache: every request here pays its statements (tests/test_caching.py)
+    settings = neo4j_settings.model_copy(update={"max_cost": 10_000_000, "cached_aggregates": 0})
     with TestClient(create_app(settings, db=db)) as client:
         yield client, db
     db.close()
