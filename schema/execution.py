@@ -2,29 +2,38 @@
 
 graphql-core and Strawberry do the same work for every field of every object: look the
 field up, build a resolve info, coerce and convert its arguments, run Strawberry's
-resolver wrappers, then complete the value through the generic path. For the nested
-benchmark query (4,300 fields over data already read) that was 85 to 100 ms, of which
-our own code took a tenth.
+resolver wrappers, then complete the value through the generic path, object by object.
+For the nested benchmark query (4,300 fields over data already read) that was 85 to
+100 ms, of which our own code took a tenth.
 
 Everything but the resolver call and the value depends on the field's place in the
 query, not on the object. ``PlannedExecution`` works it out once per request for each
 selected field (``FieldPlan``): the resolver, its arguments converted, whether it needs
-an ``Info``; a scalar or enum value is then completed in line. Objects, lists, abstract
-types, awaited values and every error go through graphql-core as before, so the
-answers and errors are graphql-core's.
+an ``Info``; a scalar or enum value is then completed in line. And where every field of
+a selection resolves at once (no ``async`` resolver, and no ``Later`` one but link fields
+whose pages were read ahead), a value is completed in one pass (``_Completion``), with
+no graphql-core work per object. Anything else (abstract types, fields that wait,
+objects without their pages) goes through graphql-core as before, and errors are
+located and propagated as graphql-core does, so the answers are graphql-core's.
 
+Fields met once are not planned: a list's fields are planned at its second item.
 Arguments are converted once and shared by every object the field is resolved on:
 resolvers must not change them (none do).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, cast
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable, Hashable
+from functools import partial
+from typing import Any, Generic, TypeVar, cast
 
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     get_nullable_type,
@@ -32,12 +41,17 @@ from graphql import (
     is_non_null_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.executor import invalid_return_type_error
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
 from strawberry.schema.schema import Schema, StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
+from strawberry.types.nodes import SelectedField, convert_selections
+
+from graph.reads import Page
+from schema.lookahead import FOLLOWS, page_ahead
 
 Resolve = Callable[[Any, Path], Any]
 
@@ -45,9 +59,12 @@ Resolve = Callable[[Any, Path], Any]
 class FieldPlan:
     """How one selected field is resolved on any object: made once per request."""
 
-    __slots__ = ("info", "leaf", "non_null", "resolve", "return_type")
+    __slots__ = ("field", "info", "leaf", "non_null", "resolve", "return_type")
 
-    def __init__(self, field_def: GraphQLField, resolve: Resolve, info: Any) -> None:
+    def __init__(
+        self, field_def: GraphQLField, field: StrawberryField, resolve: Resolve, info: Any
+    ) -> None:
+        self.field = field
         self.return_type: GraphQLOutputType = field_def.type
         self.non_null = is_non_null_type(field_def.type)
         nullable = get_nullable_type(field_def.type)
@@ -65,7 +82,8 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         # keyed like graphql-core's own memo (collect_subfields): by the identity of the
         # field's node list, kept alive with the plan so that its id is not reused
-        self._plans: dict[tuple[str, int], tuple[FieldDetailsList, FieldPlan | None]] = {}
+        self._plans: _Memo[FieldPlan] = _Memo()
+        self._completers: _Memo[Complete] = _Memo()
         strawberry_schema: Schema | None = getattr(self.schema, "_strawberry_schema", None)
         self._strawberry = strawberry_schema
         self._plannable = (
@@ -82,7 +100,9 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> AwaitableOrValue[Any] | UndefinedType:
-        plan = self._plan(parent_type, field_details_list, path) if self._plannable else None
+        plan = None
+        if self._plannable:
+            plan = self._plan(parent_type, field_details_list, path, now=False)
         if plan is None:
             return super().execute_field(
                 parent_type, source, field_details_list, path, position_context
@@ -99,11 +119,42 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
                 plan.return_type, field_details_list, plan.info, path, result, position_context
             )
             if self.is_awaitable(completed):
-                return self._completed_later(plan, field_details_list, path, completed)
+                return self._awaited(completed, plan.return_type, field_details_list, path)
         except Exception as raw_error:
             self.handle_field_error(raw_error, plan.return_type, field_details_list, path)
             return None
         return completed
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        complete = None
+        if self._plannable and position_context is None and not isinstance(result, Exception):
+            key = (id(return_type), id(field_details_list))
+            make = partial(_Completion(self, info).of, return_type, field_details_list)
+            complete = self._completers.get(key, field_details_list, make, now=False)
+        if complete is None:
+            return super().complete_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        return complete(result, path)
+
+    def complete_by_fields(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+    ) -> AwaitableOrValue[Any]:
+        """``result`` completed by graphql-core, field by field."""
+        return super().complete_value(return_type, field_details_list, info, path, result, None)
 
     def _leaf(
         self,
@@ -123,29 +174,30 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             return None
         return self.complete_leaf_value(plan.leaf, result)
 
-    async def _completed_later(
+    async def _awaited(
         self,
-        plan: FieldPlan,
+        completed: Awaitable[Any],
+        return_type: GraphQLOutputType,
         field_details_list: FieldDetailsList,
         path: Path,
-        completed: Awaitable[Any],
     ) -> Any:
+        """A value completed later, its error handled as graphql-core handles it."""
         try:
             return await completed
         except Exception as raw_error:
-            self.handle_field_error(raw_error, plan.return_type, field_details_list, path)
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
 
     def _plan(
-        self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
+        self,
+        parent_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        now: bool = True,
     ) -> FieldPlan | None:
         key = (parent_type.name, id(field_details_list))
-        known = self._plans.get(key)
-        if known is not None:
-            return known[1]
-        plan = self._make_plan(parent_type, field_details_list, path)
-        self._plans[key] = (field_details_list, plan)
-        return plan
+        make = partial(self._make_plan, parent_type, field_details_list, path)
+        return self._plans.get(key, field_details_list, make, now)
 
     def _make_plan(
         self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
@@ -186,7 +238,201 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             )
         except Exception:
             return None  # graphql-core reports it, at each object, as it always has
-        return FieldPlan(field_def, _resolver(field, arguments, info_at), completion)
+        return FieldPlan(field_def, field, _resolver(field, arguments, info_at), completion)
+
+
+V = TypeVar("V")
+
+
+class _Memo(Generic[V]):
+    """What a request made for each selected field, by the identity of its node list.
+
+    Like graphql-core's own memo (``collect_subfields``), it keeps each list alive with
+    what was made for it, so that its id is not reused. Asked with ``now=False``, it
+    makes nothing the first time a field is met: a field resolved once (the root object
+    of the benchmark's linked query has forty) costs more to plan than it saves; a list
+    meets its fields again at its second item.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[Hashable, tuple[FieldDetailsList, V | None]] = {}
+        self._seen: dict[Hashable, FieldDetailsList] = {}
+
+    def get(
+        self, key: Hashable, nodes: FieldDetailsList, make: Callable[[], V | None], now: bool
+    ) -> V | None:
+        known = self._made.get(key)
+        if known is not None:
+            return known[1]
+        if not now and key not in self._seen:
+            self._seen[key] = nodes
+            return None
+        made = make()
+        self._made[key] = (nodes, made)
+        return made
+
+
+Complete = Callable[[Any, Path], Any]
+"""Completes a field's value at a path: the response's value, or an awaitable of it."""
+
+
+class _Completion:
+    """Completers for the values of one field, made once per request: for a selection
+    whose every field resolves at once (no ``async`` resolver, no ``Later`` but link
+    fields read ahead), the whole value is completed in one pass, without graphql-core's
+    per-object work. An object whose pages were not read ahead is left to graphql-core."""
+
+    def __init__(self, execution: PlannedExecution, info: Any) -> None:
+        self.execution = execution
+        self.info = info  # the field's, for graphql-core (see FieldPlan.info)
+
+    def of(self, return_type: GraphQLOutputType, nodes: FieldDetailsList) -> Complete | None:
+        """The completer for values of ``return_type`` with ``nodes``' selection, or
+        ``None`` when some part of it may wait or is abstract."""
+        if isinstance(return_type, GraphQLNonNull):
+            return self._non_null(return_type, nodes)
+        if isinstance(return_type, GraphQLList):
+            return self._list(return_type, nodes)
+        if is_leaf_type(return_type):
+            return self._leaf(return_type)
+        if isinstance(return_type, GraphQLObjectType):
+            return self._object(return_type, nodes)
+        return None
+
+    def _non_null(
+        self, return_type: GraphQLNonNull[Any], nodes: FieldDetailsList
+    ) -> Complete | None:
+        inner = self.of(return_type.of_type, nodes)
+        if inner is None:
+            return None
+        field = f"{self.info.parent_type}.{self.info.field_name}"
+
+        def complete(value: Any, path: Path) -> Any:
+            completed = inner(value, path)
+            if completed is None:
+                raise TypeError(f"Cannot return null for non-nullable field {field}.")
+            return completed
+
+        return complete
+
+    def _list(self, return_type: GraphQLList[Any], nodes: FieldDetailsList) -> Complete | None:
+        item_type = return_type.of_type
+        item = self.of(item_type, nodes)
+        if item is None:
+            return None
+        execution = self.execution
+
+        def complete(value: Any, path: Path) -> Any:
+            if value is None:
+                return None
+            completed = []
+            waiting = False
+            for index, element in enumerate(value):
+                at = path.add_key(index, None)
+                try:
+                    done = item(element, at)
+                    if execution.is_awaitable(done):
+                        done = execution._awaited(done, item_type, nodes, at)
+                        waiting = True
+                except Exception as raw_error:
+                    execution.handle_field_error(raw_error, item_type, nodes, at)
+                    done = None
+                completed.append(done)
+            return _gathered_list(completed) if waiting else completed
+
+        return complete
+
+    def _leaf(self, return_type: GraphQLLeafType) -> Complete:
+        complete_leaf = self.execution.complete_leaf_value
+        return lambda value, path: None if value is None else complete_leaf(return_type, value)
+
+    def _object(self, return_type: GraphQLObjectType, nodes: FieldDetailsList) -> Complete | None:
+        execution = self.execution
+        grouped, deferred, _ = execution.collect_subfields(return_type, nodes)
+        if deferred or any(_directed(details) for details in nodes):
+            return None
+        fields: list[tuple[str, FieldDetailsList, FieldPlan, Complete]] = []
+        pages: list[Page] = []
+        for name, field_nodes in grouped.items():
+            at = Path(None, name, return_type.name)
+            plan = execution._plan(return_type, field_nodes, at)
+            if plan is None or any(_directed(details) for details in field_nodes):
+                return None
+            if _may_wait(plan.field):
+                page = _page_ahead(return_type.name, plan)
+                if page is None:
+                    return None
+                pages.append(page)
+            complete = _Completion(execution, plan.info).of(plan.return_type, field_nodes)
+            if complete is None:
+                return None
+            fields.append((name, field_nodes, plan, complete))
+        type_name, info = return_type.name, self.info
+        is_type_of = return_type.is_type_of
+
+        def complete_object(value: Any, path: Path) -> Any:
+            if value is None:
+                return None
+            if pages and not all(page in value._ahead for page in pages):
+                # graphql-core's own completion: its fields are planned one by one
+                return execution.complete_by_fields(return_type, nodes, info, path, value)
+            if is_type_of is not None and not is_type_of(value, info):
+                raise invalid_return_type_error(return_type, value, nodes)
+            completed: dict[str, Any] = {}
+            waiting = []
+            for name, field_nodes, plan, complete in fields:
+                at = Path(path, name, type_name)
+                try:
+                    done = complete(plan.resolve(value, at), at)
+                    if execution.is_awaitable(done):
+                        done = execution._awaited(done, plan.return_type, field_nodes, at)
+                        waiting.append(name)
+                except Exception as raw_error:
+                    execution.handle_field_error(raw_error, plan.return_type, field_nodes, at)
+                    done = None
+                completed[name] = done
+            return _gathered_object(completed, waiting) if waiting else completed
+
+        return complete_object
+
+
+def _directed(details: Any) -> bool:
+    """Whether a field node carries a directive beyond @skip and @include (which field
+    collection has already applied)."""
+    return any(d.name.value not in ("skip", "include") for d in details.node.directives or ())
+
+
+def _may_wait(field: StrawberryField) -> bool:
+    """Whether a resolver may return an awaitable: ``async``, or annotated ``Later``."""
+    if field.is_async:
+        return True
+    resolver = field.base_resolver
+    return resolver is not None and "Later[" in str(resolver.signature.return_annotation)
+
+
+def _page_ahead(type_name: str, plan: FieldPlan) -> Page | None:
+    """The page a link field answers from when it was read ahead (``None``: not a link
+    field look-ahead reads, so it may wait)."""
+    entry = FOLLOWS.get(type_name, {}).get(plan.info.field_name)
+    if entry is None:
+        return None
+    selected = convert_selections(plan.info, plan.info.field_nodes)
+    pages = {page_ahead(entry, s) if isinstance(s, SelectedField) else None for s in selected}
+    return pages.pop() if len(pages) == 1 else None
+
+
+async def _gathered_list(completed: list[Any]) -> list[Any]:
+    return list(await asyncio.gather(*(_settled(value) for value in completed)))
+
+
+async def _gathered_object(completed: dict[str, Any], waiting: list[str]) -> dict[str, Any]:
+    values = await asyncio.gather(*(completed[name] for name in waiting))
+    completed.update(zip(waiting, values, strict=True))
+    return completed
+
+
+async def _settled(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
 
 
 def _resolver(

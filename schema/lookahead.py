@@ -31,7 +31,9 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 Later: TypeAlias = T | Awaitable[T]
-"""A value now, when it was read ahead, or one to await."""
+"""A value now, when it was read ahead, or one to await. Resolvers that may return an
+awaitable without being ``async`` say so with this annotation: ``schema.execution``
+completes the others in line."""
 
 
 def then(value: Later[T], use: Callable[[T], U]) -> Later[U]:
@@ -184,7 +186,7 @@ def _plan(selections: Sequence[Selection], type_name: str) -> tuple[Ahead, ...]:
     pages: list[Ahead] = []
     for field in fields_in(selections):
         entry = follows.get(field.name)
-        page = None if entry is None else _page(entry, field)
+        page = None if entry is None else page_ahead(entry, field)
         if entry is None or page is None:
             continue
         items = _items(field.selections, entry.shape)
@@ -218,8 +220,8 @@ def _union(one: _P | None, other: _P | None) -> _P | None:
     return None if one is None or other is None else tuple(dict.fromkeys(one + other))
 
 
-def _page(entry: Follow, field: SelectedField) -> Page | None:
-    """The page ``field`` reads, when nothing but look-ahead's rules decide it."""
+def page_ahead(entry: Follow, field: SelectedField) -> Page | None:
+    """The page ``field`` reads, when look-ahead reads it (``None``: it does not)."""
     if entry.shape is not Shape.CONNECTION:
         return entry.whole if set(field.arguments) <= {"lang"} else None
     counted = any(item.name in ("totalCount", "aggregate") for item in fields_in(field.selections))

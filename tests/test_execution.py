@@ -89,15 +89,27 @@ def test_planned_fields_answer_what_graphql_core_answers(
     assert plans > 0
 
 
-def test_a_field_is_planned_once_per_request_not_once_per_object(
+def test_fields_are_planned_once_and_later_objects_completed_in_one_pass(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    executed: list[str] = []
+    execute = PlannedExecution.execute_field
+
+    def counted(self: PlannedExecution, *args: Any) -> Any:
+        executed.append(args[2][0].node.name.value)
+        return execute(self, *args)
+
+    monkeypatch.setattr(PlannedExecution, "execute_field", counted)
     query = "{ projects(first: 6) { edges { node { code title } } } }"
     planned, unplanned, plans = _both(client, monkeypatch, query, {})
     assert planned == unplanned
     assert len(planned["data"]["projects"]["edges"]) == 6
-    # projects, edges, node, code, title: 5 plans for 1 + 1 + 6 + 6 + 6 resolutions
-    assert plans == 5
+    # Planned: projects and edges are met once and left to graphql-core; the first edge
+    # too, field by field, which meets node, code and title; the second edge is then
+    # planned (node, code, title: 3 plans) and it and the four after it are completed in
+    # one pass each, executing no field. Unplanned: every field of every object.
+    assert executed[:5] == ["projects", "edges", "node", "code", "title"]
+    assert (len(executed) - 20, plans) == (5, 3)
 
 
 def test_arguments_directives_and_abstract_types_answer_as_unplanned(
