@@ -1,6 +1,6 @@
 """Answers of expensive reads (aggregates), kept while the database has not changed.
 
-An aggregate over a whole listing scans it: 0.6 s for every project of the 100k
+An aggregate over a whole listing scans it: 0.6 to 0.9 s for every project of the 100k
 benchmark graph, the same for every request that asks, while the graph changes only
 when a load commits. ``ReadCache`` keeps each answer under the database version it was
 read at (``graph.connection.Database.version``): a request that finds the database at
