@@ -383,7 +383,13 @@ class _Completion:
             for name, field_nodes, plan, complete in fields:
                 at = Path(path, name, type_name)
                 try:
-                    done = complete(plan.resolve(value, at), at)
+                    result = plan.resolve(value, at)
+                    if execution.is_awaitable(result):  # a resolver that did not say Later
+                        done = execution.complete_awaitable_value(
+                            plan.return_type, field_nodes, plan.info, at, result, None
+                        )
+                    else:
+                        done = complete(result, at)
                     if execution.is_awaitable(done):
                         done = execution._awaited(done, plan.return_type, field_nodes, at)
                         waiting.append(name)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import strawberry
 from api_fixture import load_portfolio
 from starlette.testclient import TestClient
 from test_lookahead import EVERYTHING
@@ -150,3 +152,35 @@ def test_errors_are_reported_as_unplanned(
             }
         ],
     }
+
+
+@strawberry.type
+class _Item:
+    n: int
+
+    @strawberry.field
+    def tenfold(self) -> int:
+        """Sync, but returns an awaitable without saying ``Later``."""
+
+        async def later() -> int:
+            return self.n * 10
+
+        return later()  # type: ignore[return-value]
+
+
+@strawberry.type
+class _Root:
+    @strawberry.field
+    def items(self) -> list[_Item]:
+        return [_Item(n=n) for n in range(3)]
+
+
+def test_a_resolver_that_waits_unannounced_is_still_awaited() -> None:
+    query = "{ items { n tenfold } }"
+    planned = strawberry.Schema(query=_Root, execution_context_class=PlannedExecution)
+    result = asyncio.run(planned.execute(query))
+    assert result.errors is None, result.errors
+    assert result.data == {
+        "items": [{"n": 0, "tenfold": 0}, {"n": 1, "tenfold": 10}, {"n": 2, "tenfold": 20}]
+    }
+    assert asyncio.run(strawberry.Schema(query=_Root).execute(query)).data == result.data
