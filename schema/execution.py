@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Hashable
-from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
 from graphql import (
@@ -137,8 +136,9 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         complete = None
         if self._plannable and position_context is None and not isinstance(result, Exception):
             key = (id(return_type), id(field_details_list))
-            make = partial(_Completion(self, info).of, return_type, field_details_list)
-            complete = self._completers.get(key, field_details_list, make, now=False)
+            arguments = (field_details_list, return_type, info)
+            make = self._make_completer
+            complete = self._completers.get(key, field_details_list, False, make, *arguments)
         if complete is None:
             return super().complete_value(
                 return_type, field_details_list, info, path, result, position_context
@@ -196,8 +196,13 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         now: bool = True,
     ) -> FieldPlan | None:
         key = (parent_type.name, id(field_details_list))
-        make = partial(self._make_plan, parent_type, field_details_list, path)
-        return self._plans.get(key, field_details_list, make, now)
+        arguments = (parent_type, field_details_list, path)
+        return self._plans.get(key, field_details_list, now, self._make_plan, *arguments)
+
+    def _make_completer(
+        self, field_details_list: FieldDetailsList, return_type: GraphQLOutputType, info: Any
+    ) -> Complete | None:
+        return _Completion(self, info).of(return_type, field_details_list)
 
     def _make_plan(
         self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
@@ -259,15 +264,22 @@ class _Memo(Generic[V]):
         self._seen: dict[Hashable, FieldDetailsList] = {}
 
     def get(
-        self, key: Hashable, nodes: FieldDetailsList, make: Callable[[], V | None], now: bool
+        self,
+        key: Hashable,
+        nodes: FieldDetailsList,
+        now: bool,
+        make: Callable[..., V | None],
+        *arguments: Any,
     ) -> V | None:
+        """What was made for ``key``, or ``make(*arguments)`` made now (called only then:
+        this is asked for every field and value)."""
         known = self._made.get(key)
         if known is not None:
             return known[1]
         if not now and key not in self._seen:
             self._seen[key] = nodes
             return None
-        made = make()
+        made = make(*arguments)
         self._made[key] = (nodes, made)
         return made
 
