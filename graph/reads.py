@@ -373,11 +373,10 @@ def nodes_read(
     properties (a project's raw transactions too, with ``transactions``) and its pages
     read ahead (see ``with_ahead``), all in one statement."""
     calls, nested = _ahead_calls(ahead, "key, n, r")
-    node: LiteralString = "n {.*, " + (WITH_TRANSACTIONS if transactions else UNFETCHED) + "}"
     query = (
         "UNWIND $keys AS key MATCH (n:" + kind.label + " {" + kind.key + ": key}) "
         "WITH key, n, null AS r " + calls.cypher
-        + "RETURN key, {node: " + node + nested + "} AS value"
+        + "RETURN key, {node: " + _node_map(None, transactions) + nested + "} AS value"
     )  # fmt: skip
     return KeyedRead(query, {**calls.parameters, "keys": list(keys)})
 
@@ -478,11 +477,14 @@ def _ahead_calls(
     return Compiled(query, parameters), nested_map
 
 
-def _node_map(properties: tuple[LiteralString, ...] | None) -> LiteralString:
+def _node_map(
+    properties: tuple[LiteralString, ...] | None, transactions: bool = False
+) -> LiteralString:
     """The map of ``n`` a row carries: ``properties`` (fixed names from the schema's
-    tables, never from a request), or every property but the ``UNFETCHED`` ones."""
+    tables, never from a request), or every property but the ``UNFETCHED`` ones (a
+    project's raw transactions included, with ``transactions``)."""
     if properties is None:
-        return "n {.*, " + UNFETCHED + "}"
+        return "n {.*, " + (WITH_TRANSACTIONS if transactions else UNFETCHED) + "}"
     names = [
         "loaded_at: toString(n.loaded_at)" if name == "loaded_at" else "." + name
         for name in properties
