@@ -3,8 +3,9 @@
 A field matches when it holds every word of the search text (in any of its languages,
 ignoring case and accents): all words must match, because a user who types more words
 means to narrow the search. Titles and descriptions are searched separately, so a hit
-says which matched; its score is the better of the two. One query per search (a second
-only when hits tie for the last place).
+says which matched; its score is the better of the two. One query per search: it fetches
+a few hundred hits per field, and fetches more only when hits it left behind could tie
+with the last one kept.
 
 The text is never Lucene syntax: each word is escaped, so a request cannot change the
 structure of the query, only the words it looks for.
@@ -34,6 +35,14 @@ _OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 _MAX_FETCH = 10_000
 """The most hits fetched per field: beyond, ties at the last place are cut arbitrarily."""
+
+_FIRST_FETCH = 256
+"""The fewest hits fetched per field in the first round. A common word ties hundreds of
+hits at the top score; a few hundred hits cost Lucene and Neo4j about what twenty do,
+and each extra round costs a statement."""
+
+_GROWTH = 8
+"""How much more each further round fetches."""
 
 # Each field's best `fetch` hits, grouped by node: a node's score is its best field's.
 # `floor` is the lowest score fetched from a field that may have more hits (-1 when both
@@ -96,7 +105,7 @@ def search(tx: ManagedTransaction, text: str, limit: int) -> list[Row]:
     terms = lucene_terms(text)
     if limit <= 0:
         return []
-    fetch = limit
+    fetch = min(max(limit, _FIRST_FETCH), _MAX_FETCH)
     while True:
         rows = run_list(
             tx,
@@ -111,4 +120,4 @@ def search(tx: ManagedTransaction, text: str, limit: int) -> list[Row]:
         # hit left behind could tie with the last one kept, fetch more (rarely needed).
         if len(rows) < limit or rows[-1]["floor"] < rows[-1]["score"] or fetch >= _MAX_FETCH:
             return [{key: value for key, value in row.items() if key != "floor"} for row in rows]
-        fetch = min(fetch * 4, _MAX_FETCH)
+        fetch = min(fetch * _GROWTH, _MAX_FETCH)

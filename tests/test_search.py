@@ -139,6 +139,26 @@ def test_hits_are_best_first_and_first_bounds_them(graph: Database) -> None:
     assert graph.read(search, "burkina", 0) == []
 
 
+def test_ties_beyond_the_first_fetch_are_ordered_by_key(graph: Database) -> None:
+    """300 projects with the same title tie for every place. Written in descending code
+    order, Lucene keeps the last-written ones first, so a search that did not fetch
+    again past its first round would return codes from the middle."""
+    records = [
+        ProjectRecord(code=f"TIE/{n:03d}", language="en", source="ties", title="Zanzibarite well")
+        for n in range(300, 0, -1)
+    ]
+    write_projects(graph, [resolve(record) for record in records])
+    await_indexes(graph)
+    try:
+        hits = graph.read(search, "zanzibarite", 20)
+        assert [hit["node"]["code"] for hit in hits] == [f"TIE/{n:03d}" for n in range(1, 21)]
+        assert len({hit["score"] for hit in hits}) == 1
+    finally:
+        graph.write(
+            lambda tx: tx.run("MATCH (p:Project) WHERE p.source = 'ties' DETACH DELETE p").consume()
+        )
+
+
 SPECIAL = ["+", "-", "&&", "||", "!", "(", ")", "{", "}", "[", "]", "^", '"', "~", "*", "?"]
 SPECIAL += [":", "\\", "/"]
 
