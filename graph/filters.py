@@ -309,6 +309,8 @@ def compile_order(
     order: tuple[Sort, ...], kinds: dict[Kind, LiteralString], tie_break: LiteralString
 ) -> LiteralString:
     """An ORDER BY list: ``order``'s keys, then ``tie_break`` so pages never overlap.
+    Missing values come last either way: Cypher puts nulls first when descending, and
+    "largest first" should not start with the unknown.
 
     ``kinds`` maps each kind a sort may use to the Cypher variable bound to it.
     """
@@ -318,5 +320,7 @@ def compile_order(
         if var is None:
             raise FilterError(f"cannot sort by {sort.prop.name} here")
         expression = sort.prop.sort_expression.replace("v.", var + ".")
-        keys.append(expression + (" DESC" if sort.descending else ""))
+        keys.append(
+            expression + " IS NULL, " + expression + " DESC" if sort.descending else expression
+        )
     return ", ".join([*keys, tie_break])
