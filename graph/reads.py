@@ -404,6 +404,10 @@ class Page:
     limit: int = WHOLE_LIST
 
 
+Properties = tuple[LiteralString, ...]
+"""Node properties a read returns, by name: fixed names from the schema's tables."""
+
+
 @dataclass(frozen=True)
 class Ahead:
     """A page read ahead: in the statement that reads its parents, for each parent row,
@@ -411,14 +415,20 @@ class Ahead:
 
     page: Page
     within: tuple[Ahead, ...] = ()
-    properties: tuple[LiteralString, ...] | None = None
+    properties: Properties | None = None
     """The node properties the rows carry (``None``: all that ``UNFETCHED`` leaves)."""
 
 
-def links_read(page: Page, keys: Sequence[str], ahead: tuple[Ahead, ...] = ()) -> KeyedRead:
-    """For each parent key, rows ``{node, link}`` of ``page``, in order; each row also has
+def links_read(
+    page: Page,
+    keys: Sequence[str],
+    ahead: tuple[Ahead, ...] = (),
+    properties: Properties | None = None,
+) -> KeyedRead:
+    """For each parent key, rows ``{node, link}`` of ``page``, in order, each node with
+    ``properties`` (``None``: all but the ``UNFETCHED`` ones); each row also has
     ``nested``, its pages read ahead, when ``ahead`` names any (see ``with_ahead``)."""
-    rows = _rows_query(page, ahead)
+    rows = _rows_query(page, ahead, properties)
     query = "UNWIND $keys AS key CALL (key) { " + rows.cypher + " } RETURN key, rows AS value"
     return KeyedRead(query, {**rows.parameters, "keys": list(keys)})
 
@@ -426,7 +436,7 @@ def links_read(page: Page, keys: Sequence[str], ahead: tuple[Ahead, ...] = ()) -
 def _rows_query(
     page: Page,
     ahead: tuple[Ahead, ...],
-    properties: tuple[LiteralString, ...] | None = None,
+    properties: Properties | None = None,
     from_parent: bool = False,
 ) -> Compiled:
     """Cypher from a parent ``key`` to ``rows``: one page, each row with its pages ahead.
@@ -477,9 +487,7 @@ def _ahead_calls(
     return Compiled(query, parameters), nested_map
 
 
-def _node_map(
-    properties: tuple[LiteralString, ...] | None, transactions: bool = False
-) -> LiteralString:
+def _node_map(properties: Properties | None, transactions: bool = False) -> LiteralString:
     """The map of ``n`` a row carries: ``properties`` (fixed names from the schema's
     tables, never from a request), or every property but the ``UNFETCHED`` ones (a
     project's raw transactions included, with ``transactions``)."""

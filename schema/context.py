@@ -31,6 +31,7 @@ from graph.reads import (
     Listing,
     NodeKind,
     Page,
+    Properties,
     Row,
     counts_read,
     links_read,
@@ -125,14 +126,22 @@ class GraphLoaders:
         row: Row | None = await self._load(("node", kind, ahead, transactions), read, _none, key)
         return None if row is None else with_ahead([row], ahead)[0]
 
-    async def page(self, page: Page, key: str, ahead: tuple[Ahead, ...] = ()) -> list[Row]:
-        """``page`` of rows ``{"node": …, "link": …}`` from ``key``; with ``ahead``, each
-        row's ``nested`` holds its pages read ahead in the same statement, by ``Page``."""
+    async def page(
+        self,
+        page: Page,
+        key: str,
+        ahead: tuple[Ahead, ...] = (),
+        properties: Properties | None = None,
+    ) -> list[Row]:
+        """``page`` of rows ``{"node": …, "link": …}`` from ``key``, each node with
+        ``properties`` (``None``: all it shows); with ``ahead``, each row's ``nested``
+        holds its pages read ahead in the same statement, by ``Page``."""
 
         def read(keys: list[str]) -> KeyedRead:
-            return links_read(page, keys, ahead)
+            return links_read(page, keys, ahead, properties)
 
-        rows: list[Row] = await self._load(("page", page, ahead), read, list, key)
+        lookup = ("page", page, ahead, properties)
+        rows: list[Row] = await self._load(lookup, read, list, key)
         return with_ahead(rows, ahead)
 
     async def count(self, listing: Listing, key: str) -> int:

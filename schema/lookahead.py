@@ -24,7 +24,7 @@ from typing import Any, LiteralString, TypeAlias, TypeVar
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
-from graph.reads import KEY_PROPERTIES, WHOLE_LIST, Ahead, Link, Listing, Page
+from graph.reads import KEY_PROPERTIES, WHOLE_LIST, Ahead, Link, Listing, Page, Properties
 from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 T = TypeVar("T")
@@ -121,9 +121,7 @@ FOLLOWS: dict[str, dict[str, Follow]] = {
 Resolvers use the same entries (``follow``), so a page read ahead is the page asked for."""
 
 
-_P = tuple[LiteralString, ...]
-
-PROPERTIES: dict[str, dict[str, _P]] = {
+PROPERTIES: dict[str, dict[str, Properties]] = {
     "Project": {
         "code": ("code",),
         "title": ("title",),
@@ -177,8 +175,24 @@ def ahead(info: Info[Any, Any], to: str | None, shape: Shape) -> tuple[Ahead, ..
     (shown as ``shape``) returns, from what the request selects of them."""
     if to is None:
         return ()
-    selections = [selection for field in info.selected_fields for selection in field.selections]
-    return _plan(_items(selections, shape), to)
+    return _plan(_items(_selected(info), shape), to)
+
+
+def shown(
+    info: Info[Any, Any], to: str | None, shape: Shape, through: str | None = None
+) -> Properties | None:
+    """The node properties the rows of the field being resolved need (``None``: all), when
+    its objects are of type ``to`` shown as ``shape``; or, with ``through``, when each
+    object shows its row's node as a ``to`` in its field of that name (a contribution's
+    ``project``)."""
+    items = _items(_selected(info), shape)
+    if through is not None:
+        items = [s for field in fields_in(items) if field.name == through for s in field.selections]
+    return _properties(items, to, shape)
+
+
+def _selected(info: Info[Any, Any]) -> list[Selection]:
+    return [selection for field in info.selected_fields for selection in field.selections]
 
 
 def _plan(selections: Sequence[Selection], type_name: str) -> tuple[Ahead, ...]:
@@ -191,32 +205,33 @@ def _plan(selections: Sequence[Selection], type_name: str) -> tuple[Ahead, ...]:
             continue
         items = _items(field.selections, entry.shape)
         within = _plan(items, entry.to) if entry.to else ()
-        pages.append(Ahead(page, within, _properties(items, entry)))
+        pages.append(Ahead(page, within, _properties(items, entry.to, entry.shape)))
     return _merged((), tuple(pages))
 
 
-def _properties(items: Sequence[Selection], entry: Follow) -> _P | None:
-    """The node properties ``items`` need of the rows of ``entry`` (``None``: all).
+def _properties(items: Sequence[Selection], to: str | None, shape: Shape) -> Properties | None:
+    """The node properties ``items`` need of rows of type ``to`` shown as ``shape``
+    (``None``: all).
 
     Single links carry every property: one row per parent is not worth narrowing, and
     ``Programme.title`` reads its project's title through ``Programme.project``'s page.
     """
-    if entry.to is None or entry.shape is Shape.ONE or entry.to not in PROPERTIES:
+    if to is None or shape is Shape.ONE or to not in PROPERTIES:
         return None
-    table = PROPERTIES[entry.to]
-    names: list[LiteralString] = [KEY_PROPERTIES[entry.to]]
-    links = FOLLOWS.get(entry.to, {})
+    table = PROPERTIES[to]
+    names: list[LiteralString] = [KEY_PROPERTIES[to]]
+    links = FOLLOWS.get(to, {})
     for field in fields_in(items):
         if field.name in ("__typename", "id") or field.name in links:
             continue
-        shown = table.get(field.name)
-        if shown is None or field.arguments:
+        read = table.get(field.name)
+        if read is None or field.arguments:
             return None
-        names.extend(shown)
+        names.extend(read)
     return tuple(dict.fromkeys(names))
 
 
-def _union(one: _P | None, other: _P | None) -> _P | None:
+def _union(one: Properties | None, other: Properties | None) -> Properties | None:
     return None if one is None or other is None else tuple(dict.fromkeys(one + other))
 
 

@@ -20,9 +20,9 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
-from graph.reads import ALL, Ahead, Link, Listing, NodeKind, Page, Row
+from graph.reads import ALL, Ahead, Link, Listing, NodeKind, Page, Properties, Row
 from schema.context import Context
-from schema.lookahead import Follow, Later, Shape, ahead, fields_in, follow, then
+from schema.lookahead import Follow, Later, Shape, ahead, fields_in, follow, shown, then
 from schema.node import Node
 from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
 from schema.pagination import Connection, build_connection, list_scope, page_bounds
@@ -126,7 +126,8 @@ def _rows(parent: Linked, info: Info[Context, None], entry: Follow, page: Page) 
     if rows is not None:
         return rows
     key = parent_key(parent, entry.link)
-    return info.context.loaders.page(page, key, ahead(info, entry.to, entry.shape))
+    within = ahead(info, entry.to, entry.shape)
+    return info.context.loaders.page(page, key, within, shown(info, entry.to, entry.shape))
 
 
 def _all(
@@ -158,11 +159,14 @@ def connection(
     first: int | None,
     after: str | None,
     to_node: Callable[[Row], T],
+    through: str | None = None,
 ) -> Later[Connection[T]]:
     """One page of ``listing`` from ``parent`` (``None``: the root lists) as a connection
-    of objects of type ``to``. A page read ahead answers at once (look-ahead reads none
-    whose total is selected); else the total is counted only when selected, and then read
-    in the same statement as the page."""
+    of objects of type ``to`` (or, with ``through``, of objects showing their row's node
+    as a ``to`` in that field, nothing read ahead for it). A page read ahead answers at
+    once (look-ahead reads none whose total is selected); else the page is read with only
+    the node properties the selection needs, and the total is counted only when
+    selected, in the same statement as the page."""
     key = parent_key(parent, listing.link)
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
@@ -173,7 +177,9 @@ def connection(
         return build_connection(
             rows, skip, limit, to_node, partial(loaders.count, listing, key), scope
         )
-    return _read_connection(info, page, key, scope, ahead(info, to, Shape.CONNECTION), to_node)
+    within = ahead(info, to, Shape.CONNECTION) if through is None else ()
+    properties = shown(info, to, Shape.CONNECTION, through)
+    return _read_connection(info, page, key, scope, within, properties, to_node)
 
 
 async def _read_connection(
@@ -182,6 +188,7 @@ async def _read_connection(
     key: str,
     scope: str,
     within: tuple[Ahead, ...],
+    properties: Properties | None,
     to_node: Callable[[Row], T],
 ) -> Connection[T]:
     loaders = info.context.loaders
@@ -189,7 +196,7 @@ async def _read_connection(
     if selects(info, "totalCount"):
         total = asyncio.ensure_future(loaders.count(page.listing, key))
     try:
-        rows = await loaders.page(page, key, within)
+        rows = await loaders.page(page, key, within, properties)
     except BaseException:
         if total is not None:  # nobody will ask for it now: stop it, or take its error
             total.cancel()
@@ -296,7 +303,9 @@ class Organisation(Node):
         after: str | None = None,
     ) -> Later[Connection[Funding]]:
         listing = Listing(Link.DONOR_CONTRIBUTIONS, to_filter(where), to_sorts(order_by))
-        return connection(info, listing, self, None, first, after, Funding.from_row)
+        return connection(
+            info, listing, self, "Project", first, after, Funding.from_row, through="project"
+        )
 
     @strawberry.field(graphql_type="list[Office]")
     def offices(self, info: Info[Context, None]) -> Later[list[Office]]:
