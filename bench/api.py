@@ -270,7 +270,7 @@ query CountryProjects($iso2: String!) {
 COUNTRY_CYPHER: LiteralString = """
 MATCH (:Country {iso2: $iso2})<-[:IN_COUNTRY]-(p:Project)
 WHERE p.status = 'implementation' AND p.start_date >= '2015'
-WITH p ORDER BY p.budget_amount DESC, p.code
+WITH p ORDER BY p.budget_amount IS NULL, p.budget_amount DESC, p.code
 WITH collect(p) AS projects
 RETURN size(projects) AS total,
   [p IN projects[0..50] | p {.code, .title, .budget_amount, .budget_currency}] AS page
@@ -289,9 +289,10 @@ query Donor($key: String!) {
 }
 """
 
+# Missing amounts (and budgets, in b) sort last, as in the API.
 DONOR_CYPHER: LiteralString = """
 MATCH (:Organisation {id: $key})-[r:CONTRIBUTES_TO]->(p:Project)
-WITH p, r ORDER BY r.amount DESC, p.code, r.position LIMIT 50
+WITH p, r ORDER BY r.amount IS NULL, r.amount DESC, p.code, r.position LIMIT 50
 RETURN p.code AS code, p.title AS title, r.amount AS amount, r.currency AS currency,
   r.committed AS committed, r.disbursed AS disbursed
 """
