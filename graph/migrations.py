@@ -49,6 +49,13 @@ _FULLTEXT: LiteralString = (
     "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + _ANALYZER + "'}}"
 )
 
+_CONTRIBUTION_AMOUNTS: LiteralString = (
+    "CREATE RANGE INDEX contribution_amount IF NOT EXISTS "
+    "FOR ()-[r:CONTRIBUTES_TO]-() ON (r.amount)"
+)
+"""Contributions by amount: a large donor's largest contributions without sorting them all
+(``graph.reads``)."""
+
 _SHOW_FULLTEXT: LiteralString = (
     "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options WHERE name = $name"
 )
@@ -68,7 +75,7 @@ def statements() -> list[LiteralString]:
         "FOR (n:" + label + ") REQUIRE n." + key + " IS UNIQUE"
         for label, key in NODE_KEYS.items()
     ]
-    return [*constraints, _FULLTEXT]
+    return [*constraints, _FULLTEXT, _CONTRIBUTION_AMOUNTS]
 
 
 def migrate(db: Database) -> None:

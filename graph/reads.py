@@ -27,6 +27,7 @@ from graph.filters import (
     Filter,
     FilterError,
     Kind,
+    Prop,
     Sort,
     compile_filter,
     compile_order,
@@ -449,7 +450,8 @@ def _rows_query(
     query's statement (an index seek per row).
     """
     link = page.listing.link
-    matching = link.matching(page.listing.where, from_parent)
+    matching = None if from_parent else _by_amount(page)
+    matching = matching or link.matching(page.listing.where, from_parent)
     query = (
         matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
@@ -461,6 +463,64 @@ def _rows_query(
     )  # fmt: skip
     parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
     return Compiled(query, {**parameters, **calls.parameters})
+
+
+def _by_amount(page: Page) -> Compiled | None:
+    """For a page of a donor's contributions ordered by amount (and not filtered): the
+    MATCH binding ``n`` and ``r`` to the contributions the page can hold, found through
+    the index on amounts when that reads less than sorting them all would.
+
+    Sorting a donor's every contribution for each page took 65-95 ms for the 28,000 of
+    the benchmark's top donor. Instead, the donor's first ``skip + limit`` amounts in
+    index order give a bound, and only contributions within it are sorted. The index
+    is used when the donor has ``d`` of the ``t`` contributions and ``d² > (skip +
+    limit) · t``: reaching that many of the donor's amounts scans about ``(skip +
+    limit) · t / d`` index entries, fewer than the ``d`` a sort reads. Otherwise, or
+    when the page reaches contributions without an amount (last in either direction,
+    and not in the index), every contribution is sorted as before.
+    """
+    listing = page.listing
+    if listing.link is not Link.DONOR_CONTRIBUTIONS or listing.where is not None:
+        return None
+    if not listing.order or listing.order[0].prop is not Prop.CONTRIBUTION_AMOUNT:
+        return None
+    return Compiled(_BY_AMOUNT_DESC if listing.order[0].descending else _BY_AMOUNT_ASC)
+
+
+def _amount_bounded(direction: LiteralString, within: LiteralString) -> LiteralString:
+    # The index is sought from a bound every amount passes, or none does when sorting is
+    # cheaper: a guard in a WHERE would be planned after the scan, not before it.
+    every, none = ("-1.0e308", "1.0e308") if direction == "DESC" else ("1.0e308", "-1.0e308")
+    # The page's last amount, as an aggregate: a list of them would be counted again in
+    # each sorted row's memory (a page at offset 5,000 ran out of it).
+    last: LiteralString = "min" if direction == "DESC" else "max"
+    return (
+        "MATCH (d:Organisation {id: key}) "
+        "WITH d, CASE WHEN COUNT { (d)-[:CONTRIBUTES_TO]->() } ^ 2 "
+        "> ($skip + $limit) * COUNT { ()-[:CONTRIBUTES_TO]->() } "
+        "THEN " + every + " ELSE " + none + " END AS start "
+        "CALL (d, start) { "
+        "MATCH (d)-[r:CONTRIBUTES_TO]->(:Project) USING INDEX r:CONTRIBUTES_TO(amount) "
+        "WHERE r.amount " + within + " start "
+        "WITH r ORDER BY r.amount " + direction + " LIMIT $skip + $limit "
+        "WITH " + last + "(r.amount) AS last, count(r) AS found "
+        "RETURN CASE WHEN found = $skip + $limit THEN last END AS bound "
+        "} "
+        "CALL (d, bound) { "
+        "WITH d, bound WHERE bound IS NOT NULL "
+        "MATCH (d)-[r:CONTRIBUTES_TO]->(n:Project) USING INDEX r:CONTRIBUTES_TO(amount) "
+        "WHERE r.amount " + within + " bound "
+        "RETURN n, r "
+        "UNION ALL "
+        "WITH d, bound WHERE bound IS NULL "
+        "MATCH (d)-[r:CONTRIBUTES_TO]->(n:Project) "
+        "RETURN n, r "
+        "}"
+    )
+
+
+_BY_AMOUNT_DESC = _amount_bounded("DESC", ">=")
+_BY_AMOUNT_ASC = _amount_bounded("ASC", "<=")
 
 
 def _ahead_calls(
