@@ -3,8 +3,9 @@
 An aggregate over a whole listing scans it: 0.6 to 0.9 s for every project of the 100k
 benchmark graph, the same for every request that asks, while the graph changes only
 when a load commits. ``ReadCache`` keeps each answer under the database version it was
-read at (``graph.connection.Database.version``): a request that finds the database at
-that version gets it without reading; any committed write makes a new version, so
+read at (``graph.connection.Database.version``, or the version a request's first
+statement read at): a request that finds the database at that version gets it without
+reading; any committed write makes a new version, so
 nothing stale is served. One read runs for all requests that miss the same entry at
 once. The cache is per API process and bounded.
 """

@@ -63,6 +63,8 @@ class TickReads:
         self._db = db
         self._pending: list[tuple[KeyedRead, asyncio.Future[dict[str, Any]]]] = []
         self._running: set[asyncio.Task[None]] = set()
+        self.first_version: Version | None = None
+        """The database version the first statement that succeeded read at."""
 
     async def run(self, read: KeyedRead) -> dict[str, Any]:
         """``read``'s values by parent key, read with the rest of this tick's reads."""
@@ -91,12 +93,14 @@ class TickReads:
     async def _read(self, pending: list[tuple[KeyedRead, asyncio.Future[dict[str, Any]]]]) -> None:
         reads = [read for read, _ in pending]
         try:
-            results = await to_thread.run_sync(self._db.read, read_keyed, reads)
+            results, version = await to_thread.run_sync(self._db.read_versioned, read_keyed, reads)
         except Exception as error:
             for _, future in pending:
                 if not future.done():
                     future.set_exception(error)
             return
+        if self.first_version is None:
+            self.first_version = version
         for (_, future), result in zip(pending, results, strict=True):
             if not future.done():
                 future.set_result(result)
@@ -164,10 +168,16 @@ class GraphLoaders:
 
     async def _cached(self, read: KeyedRead) -> dict[str, Any]:
         """``read``'s values from the cache, at the database version this request saw
-        first (one small statement per request, however many aggregates it asks)."""
+        first: that of its first statement (a connection's page, before its aggregate),
+        or of a small statement of its own when it has read nothing yet."""
         assert self._cache is not None
         if self._version is None:
-            self._version = asyncio.ensure_future(to_thread.run_sync(self._db.version))
+            seen = self._reads.first_version
+            if seen is None:
+                self._version = asyncio.ensure_future(to_thread.run_sync(self._db.version))
+            else:
+                self._version = asyncio.get_running_loop().create_future()
+                self._version.set_result(seen)
         version = await asyncio.shield(self._version)
         return await self._cache.get(version, read, self._read_versioned)
 
