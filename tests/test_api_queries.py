@@ -343,6 +343,10 @@ def test_a_page_past_the_end_and_an_empty_list(client: TestClient) -> None:
         "startCursor": None,
         "endCursor": None,
     }
+    where = {"status": {"in": ["IMPLEMENTATION", "CLOSED"]}}
+    whole = page(client, where=where, first=5)
+    beyond = page(client, where=where, first=5, after=whole["pageInfo"]["endCursor"])
+    assert (len(whole["edges"]), beyond["edges"], beyond["totalCount"]) == (5, [], 5)
     empty = page(client, where={"code": {"eq": "nothing"}}, first=5)
     assert (empty["edges"], empty["totalCount"]) == ([], 0)
     assert empty["pageInfo"]["hasNextPage"] is False
