@@ -5,9 +5,9 @@ benchmark graph, the same for every request that asks, while the graph changes o
 when a load commits. ``ReadCache`` keeps each answer under the database version it was
 read at (``graph.connection.Database.version``, or the version a request's first
 statement read at): a request that finds the database at that version gets it without
-reading; any committed write makes a new version, so
-nothing stale is served. One read runs for all requests that miss the same entry at
-once. The cache is per API process and bounded.
+reading; any committed write makes a new version, so nothing stale is served. One read
+runs for all requests that miss the same entry at once. The cache is per API process
+and bounded.
 """
 
 from __future__ import annotations
