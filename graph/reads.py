@@ -456,13 +456,57 @@ def _rows_query(
         matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
     )  # fmt: skip
-    calls, nested = _ahead_calls(ahead, "n, r")
-    query += calls.cypher + (
-        "RETURN collect({node: " + _node_map(properties) + ", link: " + link.shown
-        + nested + "}) AS rows"
+    rows = _rows_collected(page.listing.link, ahead, properties)
+    parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
+    return Compiled(query + rows.cypher, {**parameters, **rows.parameters})
+
+
+def counted_links_read(
+    page: Page,
+    keys: Sequence[str],
+    ahead: tuple[Ahead, ...] = (),
+    properties: Properties | None = None,
+) -> KeyedRead:
+    """``links_read`` and ``counts_read`` in one pass over a filtered listing from a
+    parent: for each parent key, ``{total, rows}``.
+
+    A filter reads every row of the list, for the count and again for the page: listed
+    once, sorted whole and sliced, the benchmark's country page with its total took 28 ms
+    instead of 37. That trades a partial sort for a whole one, which pays while the list
+    is one parent's links (thousands of rows) but not over a whole label: 100k projects
+    with a cheap filter took 364 ms against 159 counted and paged apart, and a list
+    collected whole grows with the graph. Root lists, and listings without a filter
+    (whose count comes from the node's degree or the count store), keep
+    ``counts_read``.
+    """
+    listing = page.listing
+    matching = listing.link.matching(listing.where)
+    rows = _rows_collected(listing.link, ahead, properties)
+    query = (
+        "UNWIND $keys AS key CALL (key) { " + matching.cypher
+        + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
+        # only references are listed; the slice alone is kept, so that no row carries
+        # the whole list (the transaction's memory counts it again for every row)
+        + " WITH collect({n: n, r: r}) AS listed"
+        + " WITH size(listed) AS total, listed[$skip..$skip + $limit] AS paged"
+        + " CALL (paged) { UNWIND paged AS row WITH row.n AS n, row.r AS r "
+        + rows.cypher + " } RETURN total, rows"
+        + " } RETURN key, {total: total, rows: rows} AS value"
     )  # fmt: skip
     parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
-    return Compiled(query, {**parameters, **calls.parameters})
+    return KeyedRead(query, {**parameters, **rows.parameters, "keys": list(keys)})
+
+
+def _rows_collected(
+    link: Link, ahead: tuple[Ahead, ...], properties: Properties | None
+) -> Compiled:
+    """From rows ``n, r`` in order, ``rows``: each with its pages ahead (``_ahead_calls``)."""
+    calls, nested = _ahead_calls(ahead, "n, r")
+    return Compiled(
+        calls.cypher + "RETURN collect({node: " + _node_map(properties) + ", link: "
+        + link.shown + nested + "}) AS rows",
+        calls.parameters,
+    )  # fmt: skip
 
 
 def _by_amount(page: Page) -> Compiled | None:

@@ -166,7 +166,8 @@ def connection(
     as a ``to`` in that field, nothing read ahead for it). A page read ahead answers at
     once (look-ahead reads none whose total is selected); else the page is read with only
     the node properties the selection needs, and the total is counted only when
-    selected, in the same statement as the page."""
+    selected, in the same statement as the page (in the same pass over a filtered
+    listing)."""
     key = parent_key(parent, listing.link)
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
@@ -194,6 +195,11 @@ async def _read_connection(
     loaders = info.context.loaders
     total: asyncio.Future[int] | None = None
     if selects(info, "totalCount"):
+        if page.listing.where is not None and key != ALL:
+            rows, counted = await loaders.counted_page(page, key, within, properties)
+            return build_connection(
+                rows, page.skip, page.limit - 1, to_node, partial(_known, counted), scope
+            )
         total = asyncio.ensure_future(loaders.count(page.listing, key))
     try:
         rows = await loaders.page(page, key, within, properties)
@@ -207,6 +213,10 @@ async def _read_connection(
         return await (total if total is not None else loaders.count(page.listing, key))
 
     return build_connection(rows, page.skip, page.limit - 1, to_node, count, scope)
+
+
+async def _known(count: int) -> int:
+    return count
 
 
 def selects(info: Info[Context, None], name: str) -> bool:

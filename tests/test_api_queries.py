@@ -333,6 +333,24 @@ def test_pages_walk_a_filtered_sorted_list_first_to_last(client: TestClient) -> 
     assert last["totalCount"] == 5
 
 
+COUNTRY_PAGE = """query ($first: Int, $after: String) { country(iso2: "ML") {
+  projects(where: {status: {in: [IMPLEMENTATION, CLOSED]}}, orderBy: [{field: BUDGET,
+           direction: DESC}], first: $first, after: $after) {
+    totalCount edges { node { code } } pageInfo { hasNextPage endCursor } } } }"""
+
+
+def test_a_parents_filtered_list_is_counted_and_paged_to_its_end(client: TestClient) -> None:
+    """Counted in the pass that pages it: every page, and one past the end, has the total."""
+    seen: list[tuple[int, list[str], bool]] = []
+    after = None
+    for _ in range(3):
+        projects = run(client, COUNTRY_PAGE, first=2, after=after)["country"]["projects"]
+        codes = [edge["node"]["code"] for edge in projects["edges"]]
+        seen.append((projects["totalCount"], codes, projects["pageInfo"]["hasNextPage"]))
+        after = projects["pageInfo"]["endCursor"] or after
+    assert seen == [(3, ["AG-2", "AG-1"], True), (3, ["AG-5"], False), (3, [], False)]
+
+
 def test_a_page_past_the_end_and_an_empty_list(client: TestClient) -> None:
     full = page(client, first=6)
     past = page(client, first=6, after=full["pageInfo"]["endCursor"])
