@@ -456,7 +456,7 @@ def _rows_query(
         matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
     )  # fmt: skip
-    rows = _rows_collected(page.listing.link, ahead, properties)
+    rows = _rows_collected(link, ahead, properties)
     parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
     return Compiled(query + rows.cypher, {**parameters, **rows.parameters})
 
