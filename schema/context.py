@@ -157,7 +157,7 @@ class GraphLoaders:
         properties: Properties | None = None,
     ) -> tuple[list[Row], int]:
         """``page`` as ``page`` reads it, and how many rows its whole listing has, read
-        in one pass (for a filtered listing: see ``counted_links_read``)."""
+        in one pass (for a parent's filtered listing: see ``counted_links_read``)."""
 
         def read(keys: list[str]) -> KeyedRead:
             return counted_links_read(page, keys, ahead, properties)

@@ -166,8 +166,8 @@ def connection(
     as a ``to`` in that field, nothing read ahead for it). A page read ahead answers at
     once (look-ahead reads none whose total is selected); else the page is read with only
     the node properties the selection needs, and the total is counted only when
-    selected, in the same statement as the page (in the same pass over a filtered
-    listing)."""
+    selected, in the same statement as the page (in the same pass over a parent's
+    filtered listing)."""
     key = parent_key(parent, listing.link)
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
