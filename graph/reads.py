@@ -418,6 +418,16 @@ class Ahead:
     within: tuple[Ahead, ...] = ()
     properties: Properties | None = None
     """The node properties the rows carry (``None``: all that ``UNFETCHED`` leaves)."""
+    counted: bool = False
+    """Whether the rows come with the total of their listing (``CountedRows``)."""
+
+
+class CountedRows(list[Row]):
+    """The rows of a page read ahead, and how many rows its whole listing has."""
+
+    def __init__(self, rows: list[Row], total: int) -> None:
+        super().__init__(rows)
+        self.total = total
 
 
 def links_read(
@@ -468,7 +478,23 @@ def counted_links_read(
     properties: Properties | None = None,
 ) -> KeyedRead:
     """``links_read`` and ``counts_read`` in one pass over a filtered listing from a
-    parent: for each parent key, ``{total, rows}``.
+    parent: for each parent key, ``{total, rows}`` (see ``_counted_rows_query``)."""
+    counted = _counted_rows_query(page, ahead, properties)
+    query = (
+        "UNWIND $keys AS key CALL (key) { " + counted.cypher + " RETURN total, rows } "
+        "RETURN key, {total: total, rows: rows} AS value"
+    )
+    return KeyedRead(query, {**counted.parameters, "keys": list(keys)})
+
+
+def _counted_rows_query(
+    page: Page,
+    ahead: tuple[Ahead, ...],
+    properties: Properties | None = None,
+    from_parent: bool = False,
+) -> Compiled:
+    """Cypher from a parent to ``total`` and ``rows`` (as ``_rows_query``'s), when its
+    listing is filtered: in one pass, sorted whole and sliced.
 
     A filter reads every row of the list, for the count and again for the page: listed
     once, sorted whole and sliced, the benchmark's country page with its total took 28 ms
@@ -476,25 +502,23 @@ def counted_links_read(
     is one parent's links (thousands of rows) but not over a whole label: 100k projects
     with a cheap filter took 364 ms against 159 counted and paged apart, and a list
     collected whole grows with the graph. Root lists, and listings without a filter
-    (whose count comes from the node's degree or the count store), keep
-    ``counts_read``.
+    (whose count comes from the node's degree or the count store), count apart
+    (``counts_read``, or a count subquery beside a page read ahead).
     """
     listing = page.listing
-    matching = listing.link.matching(listing.where)
+    matching = listing.link.matching(listing.where, from_parent)
     rows = _rows_collected(listing.link, ahead, properties)
     query = (
-        "UNWIND $keys AS key CALL (key) { " + matching.cypher
-        + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
+        matching.cypher + " WITH n, r ORDER BY " + listing.link.ordering(listing.order)
         # only references are listed; the slice alone is kept, so that no row carries
         # the whole list (the transaction's memory counts it again for every row)
         + " WITH collect({n: n, r: r}) AS listed"
         + " WITH size(listed) AS total, listed[$skip..$skip + $limit] AS paged"
         + " CALL (paged) { UNWIND paged AS row WITH row.n AS n, row.r AS r "
-        + rows.cypher + " } RETURN total, rows"
-        + " } RETURN key, {total: total, rows: rows} AS value"
+        + rows.cypher + " } "
     )  # fmt: skip
     parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
-    return KeyedRead(query, {**parameters, **rows.parameters, "keys": list(keys)})
+    return Compiled(query, {**parameters, **rows.parameters})
 
 
 def _rows_collected(
@@ -572,16 +596,16 @@ def _ahead_calls(
 ) -> tuple[Compiled, LiteralString]:
     """A subquery per page of ``ahead`` from the node ``n``, each binding its rows to a
     column (``_ahead_column``) and carrying the variables ``carried``; and the
-    ``, nested: {…}`` entry that puts those columns in a row's map (empty without any)."""
+    ``, nested: {…}`` entry that puts those columns in a row's map (empty without any).
+    A counted page's column holds ``{total, rows}``."""
     query: LiteralString = ""
     parameters: dict[str, Any] = {}
     columns: list[LiteralString] = []
     for position, inner in enumerate(ahead):
         name = _ahead_column(position)
-        nested = _rows_query(inner.page, inner.within, inner.properties, from_parent=True)
-        subquery = _renamed(nested, name)
+        subquery = _renamed(_ahead_query(inner), name)
         query += (
-            "CALL (n) { WITH n AS parent CALL (parent) { " + subquery.cypher + " } RETURN rows } "
+            "CALL (n) { WITH n AS parent " + subquery.cypher + " } "
             "WITH " + carried + ", " + "".join(column + ", " for column in columns)
             + "rows AS " + name + " "
         )  # fmt: skip
@@ -589,6 +613,30 @@ def _ahead_calls(
         columns.append(name)
     nested_map = ", nested: {" + ", ".join(c + ": " + c for c in columns) + "}" if columns else ""
     return Compiled(query, parameters), nested_map
+
+
+def _ahead_query(ahead: Ahead) -> Compiled:
+    """Cypher from the node bound as ``parent`` to ``rows``: the page's rows, or for a
+    counted page ``{total, rows}``."""
+    page = ahead.page
+    if not ahead.counted:
+        rows = _rows_query(page, ahead.within, ahead.properties, from_parent=True)
+        return Compiled("CALL (parent) { " + rows.cypher + " } RETURN rows", rows.parameters)
+    if page.listing.where is not None:
+        counted = _counted_rows_query(page, ahead.within, ahead.properties, from_parent=True)
+        return Compiled(
+            "CALL (parent) { " + counted.cypher + " RETURN total, rows } "
+            "RETURN {total: total, rows: rows} AS rows",
+            counted.parameters,
+        )
+    rows = _rows_query(page, ahead.within, ahead.properties, from_parent=True)
+    matching = page.listing.link.matching(None, from_parent=True)
+    return Compiled(
+        "CALL (parent) { " + rows.cypher + " } "
+        "CALL (parent) { " + matching.cypher + " RETURN count(*) AS total } "
+        "RETURN {total: total, rows: rows} AS rows",
+        rows.parameters,
+    )
 
 
 def _node_map(properties: Properties | None, transactions: bool = False) -> LiteralString:
@@ -618,12 +666,19 @@ def with_ahead(rows: list[Row], ahead: tuple[Ahead, ...]) -> list[Row]:
         {
             **row,
             "nested": {
-                inner.page: with_ahead(row["nested"][_ahead_column(position)], inner.within)
+                inner.page: _read_ahead(row["nested"][_ahead_column(position)], inner)
                 for position, inner in enumerate(ahead)
             },
         }
         for row in rows
     ]
+
+
+def _read_ahead(column: Any, ahead: Ahead) -> list[Row]:
+    if ahead.counted:
+        return CountedRows(with_ahead(column["rows"], ahead.within), column["total"])
+    rows: list[Row] = with_ahead(column, ahead.within)
+    return rows
 
 
 def counts_read(listing: Listing, keys: Sequence[str]) -> KeyedRead:

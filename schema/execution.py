@@ -41,16 +41,14 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.execution.executor import invalid_return_type_error
-from graphql.execution.values import get_argument_values
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
 from strawberry.schema.schema import Schema, StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
-from strawberry.types.nodes import SelectedField, convert_selections
 
 from graph.reads import Page
 from schema.lookahead import FOLLOWS, page_ahead
+from schema.selection import Selection, resolver_arguments
 
 Resolve = Callable[[Any, Path], Any]
 
@@ -227,18 +225,13 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         completion = self.build_resolve_info(field_def, nodes, parent_type, path)
 
         try:
-            raw_arguments = get_argument_values(
+            arguments = resolver_arguments(
+                strawberry_schema,
                 field_def,
                 details.node,
                 self.variable_values,
                 details.fragment_variable_values,
                 self.hide_suggestions,
-            )
-            arguments = convert_arguments(
-                raw_arguments,
-                field.arguments,
-                scalar_registry=strawberry_schema.schema_converter.scalar_registry,
-                config=strawberry_schema.config,
                 info=info_at(path),
             )
         except Exception:
@@ -434,8 +427,8 @@ def _page_ahead(type_name: str, plan: FieldPlan) -> Page | None:
     entry = FOLLOWS.get(type_name, {}).get(plan.info.field_name)
     if entry is None:
         return None
-    selected = convert_selections(plan.info, plan.info.field_nodes)
-    pages = {page_ahead(entry, s) if isinstance(s, SelectedField) else None for s in selected}
+    selection = Selection(plan.info)
+    pages = {page_ahead(entry, field, selection, type_name) for field in selection.resolved()}
     return pages.pop() if len(pages) == 1 else None
 
 

@@ -6,26 +6,32 @@ every level where that is possible, with only the node properties the selection 
 Those fields then answer at once from their object instead of awaiting a batched
 loader: fewer statements, and no coroutine, future and task per object.
 
-A field is read ahead when its arguments cannot change what it reads (``lang``) or only
-set its page size (``first``), and it counts nothing (no ``totalCount`` or
-``aggregate``). Anything else (filters, sorting, cursors) goes through the loaders as
-before, which read ahead below it in turn.
+A list field is read ahead when its arguments cannot change what it reads (``lang``); a
+connection when it starts from its first row (no ``after``): its filter and order, from
+its arguments converted as its resolver gets them (``schema.selection``), make the page
+the resolver then looks for, and a selected ``totalCount`` is counted in the same
+statement. Anything else (cursors, ``aggregate``, arguments that do not convert) goes
+through the loaders, which read ahead below it in turn.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from typing import Any, LiteralString, TypeAlias, TypeVar
 
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField, Selection
 
+from graph.filters import FilterError
 from graph.reads import KEY_PROPERTIES, WHOLE_LIST, Ahead, Link, Listing, Page, Properties
+from schema.errors import UserError
+from schema.order import to_sorts
 from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.selection import Selected, Selection
+from schema.where import to_filter
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -175,7 +181,8 @@ def ahead(info: Info[Any, Any], to: str | None, shape: Shape) -> tuple[Ahead, ..
     (shown as ``shape``) returns, from what the request selects of them."""
     if to is None:
         return ()
-    return _plan(_items(_selected(info), shape), to)
+    selection = Selection(info._raw_info)
+    return _plan(selection, _items(selection.fields(), shape), to)
 
 
 def shown(
@@ -185,31 +192,28 @@ def shown(
     its objects are of type ``to`` shown as ``shape``; or, with ``through``, when each
     object shows its row's node as a ``to`` in its field of that name (a contribution's
     ``project``)."""
-    items = _items(_selected(info), shape)
+    items = _items(Selection(info._raw_info).fields(), shape)
     if through is not None:
-        items = [s for field in fields_in(items) if field.name == through for s in field.selections]
+        items = [s for field in items if field.name == through for s in field.fields]
     return _properties(items, to, shape)
 
 
-def _selected(info: Info[Any, Any]) -> list[Selection]:
-    return [selection for field in info.selected_fields for selection in field.selections]
-
-
-def _plan(selections: Sequence[Selection], type_name: str) -> tuple[Ahead, ...]:
+def _plan(selection: Selection, items: Sequence[Selected], type_name: str) -> tuple[Ahead, ...]:
     follows = FOLLOWS.get(type_name, {})
     pages: list[Ahead] = []
-    for field in fields_in(selections):
+    for field in items:
         entry = follows.get(field.name)
-        page = None if entry is None else page_ahead(entry, field)
+        page = None if entry is None else page_ahead(entry, field, selection, type_name)
         if entry is None or page is None:
             continue
-        items = _items(field.selections, entry.shape)
-        within = _plan(items, entry.to) if entry.to else ()
-        pages.append(Ahead(page, within, _properties(items, entry.to, entry.shape)))
+        within_items = _items(field.fields, entry.shape)
+        within = _plan(selection, within_items, entry.to) if entry.to else ()
+        properties = _properties(within_items, entry.to, entry.shape)
+        pages.append(Ahead(page, within, properties, counted=_counts(entry, field)))
     return _merged((), tuple(pages))
 
 
-def _properties(items: Sequence[Selection], to: str | None, shape: Shape) -> Properties | None:
+def _properties(items: Sequence[Selected], to: str | None, shape: Shape) -> Properties | None:
     """The node properties ``items`` need of rows of type ``to`` shown as ``shape``
     (``None``: all).
 
@@ -221,11 +225,11 @@ def _properties(items: Sequence[Selection], to: str | None, shape: Shape) -> Pro
     table = PROPERTIES[to]
     names: list[LiteralString] = [KEY_PROPERTIES[to]]
     links = FOLLOWS.get(to, {})
-    for field in fields_in(items):
+    for field in items:
         if field.name in ("__typename", "id") or field.name in links:
             continue
         read = table.get(field.name)
-        if read is None or field.arguments:
+        if read is None or field.node.arguments:
             return None
         names.extend(read)
     return tuple(dict.fromkeys(names))
@@ -235,28 +239,32 @@ def _union(one: Properties | None, other: Properties | None) -> Properties | Non
     return None if one is None or other is None else tuple(dict.fromkeys(one + other))
 
 
-def page_ahead(entry: Follow, field: SelectedField) -> Page | None:
-    """The page ``field`` reads, when look-ahead reads it (``None``: it does not)."""
+def page_ahead(entry: Follow, field: Selected, selection: Selection, type_name: str) -> Page | None:
+    """The page ``field``, selected on a ``type_name``, reads when look-ahead reads it
+    (``None``: it does not): the page its resolver will look for."""
     if entry.shape is not Shape.CONNECTION:
-        return entry.whole if set(field.arguments) <= {"lang"} else None
-    counted = any(item.name in ("totalCount", "aggregate") for item in fields_in(field.selections))
-    if counted or set(field.arguments) - {"first"}:
+        given = {argument.name.value for argument in field.node.arguments or ()}
+        return entry.whole if given <= {"lang"} else None
+    if any(item.name == "aggregate" for item in _items(field.fields, Shape.LIST)):
         return None
-    first = _integer(field.arguments.get("first"), DEFAULT_PAGE_SIZE)
-    if first is None or not 0 <= first <= MAX_PAGE_SIZE:
+    arguments = selection.arguments(type_name, field)
+    if arguments is None or arguments.get("after") is not None:
+        return None
+    first = arguments.get("first")
+    first = DEFAULT_PAGE_SIZE if first is None else first
+    if not 0 <= first <= MAX_PAGE_SIZE:
         return None  # the resolver refuses it, with the reason
-    return Page(Listing(entry.link), 0, first + 1)
+    try:
+        where, order = to_filter(arguments.get("where")), to_sorts(arguments.get("order_by"))
+    except (UserError, FilterError):
+        return None  # likewise
+    return Page(Listing(entry.link, where, order), 0, first + 1)
 
 
-def _integer(value: object, default: int) -> int | None:
-    """An ``Int`` argument: selections give literals as text, variables as numbers."""
-    if value is None:
-        return default
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return None
+def _counts(entry: Follow, field: Selected) -> bool:
+    """Whether ``field``'s rows are read with the total of their listing."""
+    items = _items(field.fields, Shape.LIST) if entry.shape is Shape.CONNECTION else ()
+    return any(item.name == "totalCount" for item in items)
 
 
 def _merged(one: tuple[Ahead, ...], other: tuple[Ahead, ...]) -> tuple[Ahead, ...]:
@@ -272,24 +280,16 @@ def _merged(one: tuple[Ahead, ...], other: tuple[Ahead, ...]) -> tuple[Ahead, ..
                 item.page,
                 _merged(known.within, item.within),
                 _union(known.properties, item.properties),
+                known.counted or item.counted,
             )
         )
     return tuple(pages.values())
 
 
-def _items(selections: Sequence[Selection], shape: Shape) -> list[Selection]:
+def _items(fields: Sequence[Selected], shape: Shape) -> Sequence[Selected]:
     """What is selected of each object a field shows: a connection's under edges.node."""
     if shape is not Shape.CONNECTION:
-        return list(selections)
-    edges = [edge for edge in fields_in(selections) if edge.name == "edges"]
-    nodes = [node for edge in edges for node in fields_in(edge.selections) if node.name == "node"]
-    return [selection for node in nodes for selection in node.selections]
-
-
-def fields_in(selections: Sequence[Selection]) -> Iterator[SelectedField]:
-    """The fields selected, through fragments."""
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            yield selection
-        else:
-            yield from fields_in(selection.selections)
+        return fields
+    edges = [edge for edge in fields if edge.name == "edges"]
+    nodes = [node for edge in edges for node in edge.fields if node.name == "node"]
+    return [selected for node in nodes for selected in node.fields]

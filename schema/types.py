@@ -20,12 +20,23 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
-from graph.reads import ALL, Ahead, Link, Listing, NodeKind, Page, Properties, Row
+from graph.reads import (
+    ALL,
+    Ahead,
+    CountedRows,
+    Link,
+    Listing,
+    NodeKind,
+    Page,
+    Properties,
+    Row,
+)
 from schema.context import Context
-from schema.lookahead import Follow, Later, Shape, ahead, fields_in, follow, shown, then
+from schema.lookahead import Follow, Later, Shape, ahead, follow, shown, then
 from schema.node import Node
 from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
 from schema.pagination import Connection, build_connection, list_scope, page_bounds
+from schema.selection import Selection
 from schema.status import ProjectStatus
 from schema.where import ProjectWhere, VideoWhere, to_filter
 
@@ -164,7 +175,7 @@ def connection(
     """One page of ``listing`` from ``parent`` (``None``: the root lists) as a connection
     of objects of type ``to`` (or, with ``through``, of objects showing their row's node
     as a ``to`` in that field, nothing read ahead for it). A page read ahead answers at
-    once (look-ahead reads none whose total is selected); else the page is read with only
+    once (with its total, when that was selected); else the page is read with only
     the node properties the selection needs, and the total is counted only when
     selected, in the same statement as the page (in the same pass over a parent's
     filtered listing)."""
@@ -175,9 +186,12 @@ def connection(
     loaders = info.context.loaders
     rows = None if parent is None else parent._ahead.get(page)
     if rows is not None:
-        return build_connection(
-            rows, skip, limit, to_node, partial(loaders.count, listing, key), scope
+        count = (
+            partial(_known, rows.total)
+            if isinstance(rows, CountedRows)
+            else partial(loaders.count, listing, key)
         )
+        return build_connection(rows, skip, limit, to_node, count, scope)
     within = ahead(info, to, Shape.CONNECTION) if through is None else ()
     properties = shown(info, to, Shape.CONNECTION, through)
     return _read_connection(info, page, key, scope, within, properties, to_node)
@@ -221,11 +235,7 @@ async def _known(count: int) -> int:
 
 def selects(info: Info[Context, None], name: str) -> bool:
     """Whether the field being resolved selects ``name`` (directly or in a fragment)."""
-    return any(
-        selected.name == name
-        for field in info.selected_fields
-        for selected in fields_in(field.selections)
-    )
+    return any(selected.name == name for selected in Selection(info._raw_info).fields())
 
 
 def projects_field(link: Link, description: str) -> Any:

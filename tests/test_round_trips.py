@@ -87,19 +87,20 @@ def test_nested_queries_cost_the_same_over_1_10_and_100_parents(
 ) -> None:
     client, db = counted
     costs = {parents: _queries_for(client, db, parents) for parents in (1, 10, 100)}
-    # The top page and its count, with every project's countries, contributions and
-    # sectors read ahead in the same statement; the aggregate, which scans the whole
-    # list, in a statement of its own beside it; then one statement for what look-ahead
-    # leaves (filtered or counted pages): the videos and their counts, the countries'
-    # filtered project pages and counts, with the participants under them read ahead,
-    # and the donors' project pages. Three, whatever the number of parents.
+    # The top page and its count, with every project's countries (their filtered project
+    # pages, counted, and the participants under them), contributions, sectors and
+    # counted video pages read ahead in the same statement; the aggregate, which scans
+    # the whole list, in a statement of its own beside it; then one statement for what
+    # look-ahead leaves: the donors' project pages (a contribution's donor is not read
+    # ahead). Three, whatever the number of parents.
     assert costs == {1: 3, 10: 3, 100: 3}
 
 
 def test_lists_read_together_keep_their_own_filters(
     counted: tuple[TestClient, CountingDatabase],
 ) -> None:
-    """Two filtered lists of one level share a statement, not their parameters."""
+    """Two filtered lists of one level share a statement, not their parameters: read
+    ahead with their country, each with its total."""
     client, db = counted
     query = """{ country(iso2: "ML") {
       cheap: projects(where: {budget: {lt: 20000}}, orderBy: [{field: CODE, direction: ASC}]) {
@@ -121,7 +122,7 @@ def test_lists_read_together_keep_their_own_filters(
     assert country["cheap"]["totalCount"] == 4
     assert [e["node"]["code"] for e in country["dear"]["edges"]] == ["RT-097"]
     assert country["dear"]["totalCount"] == 1
-    assert db.queries == 2  # the country; then both pages and both counts
+    assert db.queries == 1  # the country, both pages and both counts
 
 
 LEVELS = [
@@ -162,18 +163,93 @@ def test_a_nested_selection_is_read_ahead_in_one_statement(
     ]
 
 
+def test_filtered_and_sorted_levels_are_read_ahead_too(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    """Pages with a filter and an order are read ahead as plain ones are, and give the
+    same rows: an empty filter holds for every project, and codes are the default order."""
+    client, db = counted
+    narrowed = "where: {}, orderBy: [{field: CODE, direction: ASC}])"
+    filtered = [level.replace("first: 10)", "first: 10, " + narrowed) for level in LEVELS]
+    found, answers = _queries_per_level(client, db, filtered)
+    assert found == [1, 1, 1, 1]
+    assert answers == _queries_per_level(client, db, LEVELS)[1]
+
+
+DONOR_LEVELS = [
+    "{ projects(first: 100) { edges { node { contributions { donor { key } } } } } }",
+    "{ projects(first: 100) { edges { node { contributions { donor {"
+    " projects(first: 3) { edges { node { code } } } } } } } } }",
+    "{ projects(first: 100) { edges { node { contributions { donor {"
+    " projects(first: 3) { edges { node { sectors { name } } } } } } } } } }",
+]
+
+
 def test_levels_look_ahead_cannot_read_cost_one_statement_each(
     counted: tuple[TestClient, CountingDatabase],
 ) -> None:
-    """Filtered or sorted pages are read by the loaders, one statement per level, and
-    give what look-ahead gives."""
+    """A contribution's donor is not read ahead: its projects cost one statement for every
+    donor of the level, with what lies below them read ahead in it."""
     client, db = counted
-    # an empty where holds for every project, but takes the field out of look-ahead
-    filtered = [level.replace("first: 10)", "first: 10, where: {})") for level in LEVELS]
-    filtered = [level.replace("first: 100)", "first: 100, where: {})") for level in filtered]
-    found, answers = _queries_per_level(client, db, filtered)
-    assert found == [1, 1, 2, 2]
-    assert answers == _queries_per_level(client, db, LEVELS)[1]
+    found, answers = _queries_per_level(client, db, DONOR_LEVELS)
+    assert found == [1, 2, 2]
+    # project 0 is funded by donors 0 and 1 (US-GOV-1), who funds projects 0, 1, 5, 6 …
+    donor = answers[1]["projects"]["edges"][0]["node"]["contributions"][1]["donor"]
+    assert donor["projects"]["edges"] == [
+        {"node": {"code": c}} for c in ("RT-000", "RT-001", "RT-005")
+    ]
+
+
+def test_arguments_read_ahead_are_the_resolvers_from_literals_and_variables(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    """Look-ahead converts arguments as the resolver does, whether they come as literals
+    (an enum by name, an Int as text) or as variables, so the page it reads is the one
+    the resolver looks for: one statement, and the same rows and totals either way."""
+    client, db = counted
+    query = """query ($where: ProjectWhere, $order: [ProjectOrder!], $first: Int,
+        $status: ProjectStatus, $ceiling: Float) { country(iso2: "ML") {
+      literal: projects(where: {status: {eq: IMPLEMENTATION}, budget: {lt: 20000}},
+                        orderBy: [{field: CODE, direction: DESC}], first: 2) {
+        totalCount edges { node { code } } }
+      variables: projects(where: $where, orderBy: $order, first: $first) {
+        totalCount edges { node { code } } }
+      mixed: projects(where: {status: {eq: $status}, budget: {lt: $ceiling}},
+                      orderBy: [{field: CODE, direction: DESC}], first: $first) {
+        totalCount edges { node { code } } } } }"""
+    variables = {
+        "where": {"status": {"eq": "IMPLEMENTATION"}, "budget": {"lt": 20000}},
+        "order": [{"field": "CODE", "direction": "DESC"}],
+        "first": 2,
+        "status": "IMPLEMENTATION",
+        "ceiling": 20000,
+    }
+    db.queries = 0
+    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+    assert "errors" not in body, body["errors"]
+    assert db.queries == 1
+    # Mali's projects under 20,000 are RT-000, 007, 010 and 017 (budget 1000 * (i + 1))
+    page = {"totalCount": 4, "edges": [{"node": {"code": "RT-017"}}, {"node": {"code": "RT-010"}}]}
+    assert body["data"]["country"] == {"literal": page, "variables": page, "mixed": page}
+
+
+def test_a_total_without_a_filter_is_read_ahead_with_its_page(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    client, db = counted
+    query = """{ countries(first: 2) { edges { node { iso2
+      projects(first: 1) { totalCount edges { node { code } } } } } } }"""
+    db.queries = 0
+    body = client.post("/graphql", json={"query": query}).json()
+    assert "errors" not in body, body["errors"]
+    # the countries' page (and nothing else: no count is asked of it)
+    assert db.queries == 1
+    # countries come by name (Benin, Burkina Faso …); each of the ten is the first country
+    # of ten projects and the second of ten more (BJ of 8, 18 … and 5, 15 …)
+    assert [edge["node"] for edge in body["data"]["countries"]["edges"]] == [
+        {"iso2": "BJ", "projects": {"totalCount": 20, "edges": [{"node": {"code": "RT-005"}}]}},
+        {"iso2": "BF", "projects": {"totalCount": 20, "edges": [{"node": {"code": "RT-001"}}]}},
+    ]
 
 
 def test_a_field_selected_twice_is_read_ahead_once(
