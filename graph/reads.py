@@ -460,8 +460,7 @@ def _rows_query(
     query's statement (an index seek per row).
     """
     link = page.listing.link
-    matching = None if from_parent else _by_amount(page)
-    matching = matching or link.matching(page.listing.where, from_parent)
+    matching = _by_amount(page, from_parent) or link.matching(page.listing.where, from_parent)
     query = (
         matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
@@ -533,9 +532,10 @@ def _rows_collected(
     )  # fmt: skip
 
 
-def _by_amount(page: Page) -> Compiled | None:
+def _by_amount(page: Page, from_parent: bool = False) -> Compiled | None:
     """For a page of a donor's contributions ordered by amount (and not filtered): the
-    MATCH binding ``n`` and ``r`` to the contributions the page can hold, found through
+    clauses binding ``n`` and ``r`` to the contributions the page can hold (from the donor
+    with key ``key``, or bound as ``parent``), found through
     the index on amounts when that reads less than sorting them all would.
 
     Sorting a donor's every contribution for each page took 65-95 ms for the 28,000 of
@@ -552,23 +552,27 @@ def _by_amount(page: Page) -> Compiled | None:
         return None
     if not listing.order or listing.order[0].prop is not Prop.CONTRIBUTION_AMOUNT:
         return None
-    return Compiled(_BY_AMOUNT_DESC if listing.order[0].descending else _BY_AMOUNT_ASC)
+    return Compiled(_BY_AMOUNT[listing.order[0].descending, from_parent])
 
 
-def _amount_bounded(direction: LiteralString, within: LiteralString) -> LiteralString:
+def _amount_bounded(
+    direction: LiteralString, within: LiteralString, donor: LiteralString
+) -> LiteralString:
     # The index is sought from a bound every amount passes, or none does when sorting is
-    # cheaper: a guard in a WHERE would be planned after the scan, not before it.
+    # cheaper: a guard in a WHERE would be planned after the scan, not before it. The hint
+    # says SEEK: with INDEX alone the planner may scan the whole index in amount order,
+    # filtered by donor and bound (it did from a parent node read ahead, and at times by
+    # key), which reads every entry when no amount passes the bound.
     every, none = ("-1.0e308", "1.0e308") if direction == "DESC" else ("1.0e308", "-1.0e308")
     # The page's last amount, as an aggregate: a list of them would be counted again in
     # each sorted row's memory (a page at offset 5,000 ran out of it).
     last: LiteralString = "min" if direction == "DESC" else "max"
     return (
-        "MATCH (d:Organisation {id: key}) "
-        "WITH d, CASE WHEN COUNT { (d)-[:CONTRIBUTES_TO]->() } ^ 2 "
+        donor + " WITH d, CASE WHEN COUNT { (d)-[:CONTRIBUTES_TO]->() } ^ 2 "
         "> ($skip + $limit) * COUNT { ()-[:CONTRIBUTES_TO]->() } "
         "THEN " + every + " ELSE " + none + " END AS start "
         "CALL (d, start) { "
-        "MATCH (d)-[r:CONTRIBUTES_TO]->(:Project) USING INDEX r:CONTRIBUTES_TO(amount) "
+        "MATCH (d)-[r:CONTRIBUTES_TO]->(:Project) USING INDEX SEEK r:CONTRIBUTES_TO(amount) "
         "WHERE r.amount " + within + " start "
         "WITH r ORDER BY r.amount " + direction + " LIMIT $skip + $limit "
         "WITH " + last + "(r.amount) AS last, count(r) AS found "
@@ -576,7 +580,7 @@ def _amount_bounded(direction: LiteralString, within: LiteralString) -> LiteralS
         "} "
         "CALL (d, bound) { "
         "WITH d, bound WHERE bound IS NOT NULL "
-        "MATCH (d)-[r:CONTRIBUTES_TO]->(n:Project) USING INDEX r:CONTRIBUTES_TO(amount) "
+        "MATCH (d)-[r:CONTRIBUTES_TO]->(n:Project) USING INDEX SEEK r:CONTRIBUTES_TO(amount) "
         "WHERE r.amount " + within + " bound "
         "RETURN n, r "
         "UNION ALL "
@@ -587,8 +591,15 @@ def _amount_bounded(direction: LiteralString, within: LiteralString) -> LiteralS
     )
 
 
-_BY_AMOUNT_DESC = _amount_bounded("DESC", ">=")
-_BY_AMOUNT_ASC = _amount_bounded("ASC", "<=")
+_BY_KEY: LiteralString = "MATCH (d:Organisation {id: key})"
+_FROM_PARENT: LiteralString = "WITH parent AS d"
+_BY_AMOUNT: dict[tuple[bool, bool], LiteralString] = {
+    (True, False): _amount_bounded("DESC", ">=", _BY_KEY),
+    (False, False): _amount_bounded("ASC", "<=", _BY_KEY),
+    (True, True): _amount_bounded("DESC", ">=", _FROM_PARENT),
+    (False, True): _amount_bounded("ASC", "<=", _FROM_PARENT),
+}
+"""The clauses of ``_by_amount``, by (descending, from the parent node)."""
 
 
 def _ahead_calls(

@@ -65,11 +65,14 @@ class Shape(Enum):
 @dataclass(frozen=True)
 class Follow:
     """A link field: the link it follows, how it shows the rows, and the GraphQL type of
-    the objects the rows become when their own link fields may be read ahead too."""
+    the objects the rows' nodes become when their own link fields may be read ahead too;
+    with ``through``, each row is an object showing its node as a ``to`` in the field of
+    that name (a contribution's ``donor``)."""
 
     link: Link
     shape: Shape
     to: str | None = None
+    through: str | None = None
 
     @cached_property
     def whole(self) -> Page:
@@ -83,10 +86,10 @@ _L, _1, _C = Shape.LIST, Shape.ONE, Shape.CONNECTION
 FOLLOWS: dict[str, dict[str, Follow]] = {
     "Project": {
         "countries": Follow(Link.PROJECT_COUNTRIES, _L, "Country"),
-        "recipientCountries": Follow(Link.PROJECT_COUNTRIES, _L),
+        "recipientCountries": Follow(Link.PROJECT_COUNTRIES, _L, "Country", "country"),
         "office": Follow(Link.PROJECT_OFFICE, _1, "Office"),
-        "contributions": Follow(Link.PROJECT_CONTRIBUTIONS, _L),
-        "participants": Follow(Link.PROJECT_PARTICIPANTS, _L),
+        "contributions": Follow(Link.PROJECT_CONTRIBUTIONS, _L, "Organisation", "donor"),
+        "participants": Follow(Link.PROJECT_PARTICIPANTS, _L, "Organisation", "organisation"),
         "regions": Follow(Link.PROJECT_REGIONS, _L),
         "locations": Follow(Link.PROJECT_LOCATIONS, _L),
         "relatedActivities": Follow(Link.PROJECT_RELATED, _L),
@@ -102,6 +105,7 @@ FOLLOWS: dict[str, dict[str, Follow]] = {
     "Country": {"projects": Follow(Link.COUNTRY_PROJECTS, _C, "Project")},
     "Organisation": {
         "projects": Follow(Link.DONOR_PROJECTS, _C, "Project"),
+        "contributions": Follow(Link.DONOR_CONTRIBUTIONS, _C, "Project", "project"),
         "participatedProjects": Follow(Link.ORGANISATION_PARTICIPATIONS, _C, "Project"),
         "offices": Follow(Link.AGENCY_OFFICES, _L, "Office"),
     },
@@ -176,26 +180,25 @@ def follow(type_name: str, field_name: str) -> Follow:
     return FOLLOWS[type_name][field_name]
 
 
-def ahead(info: Info[Any, Any], to: str | None, shape: Shape) -> tuple[Ahead, ...]:
+def ahead(
+    info: Info[Any, Any], to: str | None, shape: Shape, through: str | None = None
+) -> tuple[Ahead, ...]:
     """The pages to read ahead for the objects of type ``to`` that the field being resolved
-    (shown as ``shape``) returns, from what the request selects of them."""
+    (shown as ``shape``, ``through`` a field of its objects) returns, from what the request
+    selects of them."""
     if to is None:
         return ()
     selection = Selection(info._raw_info)
-    return _plan(selection, _items(selection.fields(), shape), to)
+    return _plan(selection, _items(selection.fields(), shape, through), to)
 
 
 def shown(
     info: Info[Any, Any], to: str | None, shape: Shape, through: str | None = None
 ) -> Properties | None:
     """The node properties the rows of the field being resolved need (``None``: all), when
-    its objects are of type ``to`` shown as ``shape``; or, with ``through``, when each
-    object shows its row's node as a ``to`` in its field of that name (a contribution's
-    ``project``)."""
-    items = _items(Selection(info._raw_info).fields(), shape)
-    if through is not None:
-        items = [s for field in items if field.name == through for s in field.fields]
-    return _properties(items, to, shape)
+    its objects are of type ``to`` shown as ``shape`` (``through`` a field of its
+    objects)."""
+    return _properties(_items(Selection(info._raw_info).fields(), shape, through), to, shape)
 
 
 def _plan(selection: Selection, items: Sequence[Selected], type_name: str) -> tuple[Ahead, ...]:
@@ -206,7 +209,7 @@ def _plan(selection: Selection, items: Sequence[Selected], type_name: str) -> tu
         page = None if entry is None else page_ahead(entry, field, selection, type_name)
         if entry is None or page is None:
             continue
-        within_items = _items(field.fields, entry.shape)
+        within_items = _items(field.fields, entry.shape, entry.through)
         within = _plan(selection, within_items, entry.to) if entry.to else ()
         properties = _properties(within_items, entry.to, entry.shape)
         pages.append(Ahead(page, within, properties, counted=_counts(entry, field)))
@@ -286,10 +289,15 @@ def _merged(one: tuple[Ahead, ...], other: tuple[Ahead, ...]) -> tuple[Ahead, ..
     return tuple(pages.values())
 
 
-def _items(fields: Sequence[Selected], shape: Shape) -> Sequence[Selected]:
-    """What is selected of each object a field shows: a connection's under edges.node."""
-    if shape is not Shape.CONNECTION:
-        return fields
-    edges = [edge for edge in fields if edge.name == "edges"]
-    nodes = [node for edge in edges for node in edge.fields if node.name == "node"]
-    return [selected for node in nodes for selected in node.fields]
+def _items(
+    fields: Sequence[Selected], shape: Shape, through: str | None = None
+) -> Sequence[Selected]:
+    """What is selected of each node a field shows: of its objects (a connection's under
+    edges.node), or ``through`` their field of that name."""
+    if shape is Shape.CONNECTION:
+        edges = [edge for edge in fields if edge.name == "edges"]
+        nodes = [node for edge in edges for node in edge.fields if node.name == "node"]
+        fields = [selected for node in nodes for selected in node.fields]
+    if through is not None:
+        fields = [item for field in fields if field.name == through for item in field.fields]
+    return fields

@@ -137,8 +137,9 @@ def _rows(parent: Linked, info: Info[Context, None], entry: Follow, page: Page) 
     if rows is not None:
         return rows
     key = parent_key(parent, entry.link)
-    within = ahead(info, entry.to, entry.shape)
-    return info.context.loaders.page(page, key, within, shown(info, entry.to, entry.shape))
+    within = ahead(info, entry.to, entry.shape, entry.through)
+    properties = shown(info, entry.to, entry.shape, entry.through)
+    return info.context.loaders.page(page, key, within, properties)
 
 
 def _all(
@@ -174,7 +175,7 @@ def connection(
 ) -> Later[Connection[T]]:
     """One page of ``listing`` from ``parent`` (``None``: the root lists) as a connection
     of objects of type ``to`` (or, with ``through``, of objects showing their row's node
-    as a ``to`` in that field, nothing read ahead for it). A page read ahead answers at
+    as a ``to`` in that field). A page read ahead answers at
     once (with its total, when that was selected); else the page is read with only
     the node properties the selection needs, and the total is counted only when
     selected, in the same statement as the page (in the same pass over a parent's
@@ -192,7 +193,7 @@ def connection(
             else partial(loaders.count, listing, key)
         )
         return build_connection(rows, skip, limit, to_node, count, scope)
-    within = ahead(info, to, Shape.CONNECTION) if through is None else ()
+    within = ahead(info, to, Shape.CONNECTION, through)
     properties = shown(info, to, Shape.CONNECTION, through)
     return _read_connection(info, page, key, scope, within, properties, to_node)
 

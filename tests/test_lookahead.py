@@ -33,6 +33,7 @@ def test_every_link_field_is_on_its_type_and_follows_from_its_node() -> None:
             assert entry.link.match.startswith(f"MATCH (:{type_name} {{"), entry.link
             assert entry.link.parent_key == KEY_PROPERTIES[type_name]
             assert entry.to is None or entry.to in FOLLOWS, entry.to
+            assert entry.through is None or entry.to is not None, entry
     for type_name, properties in PROPERTIES.items():
         definition = schema.get_type_by_name(type_name)
         assert isinstance(definition, StrawberryObjectDefinition), type_name
@@ -48,7 +49,11 @@ fragment Fields on Project {
 }
 { projects(first: 20) { totalCount edges { node {
   ...Fields
-  countries { id iso2 name projects(first: 3) { edges { node { ...Fields } } } }
+  countries { id iso2 name projects(first: 3) { edges { node { ...Fields } } }
+    started: projects(where: {startDate: {gte: "2010"}, NOT: {status: {eq: PIPELINE}}},
+                      orderBy: [{field: START_DATE, direction: DESC}], first: 2) {
+      totalCount edges { node { code startDate } } }
+    counted: projects(first: 1) { totalCount edges { node { code } } } }
   recipientCountries { percentage country { iso2 } }
   sectors { id name code vocabulary projects(first: 2) { edges { node { code title } } } }
   videos(first: 5) { edges { cursor node { id title description url project { code } } } }
@@ -59,7 +64,9 @@ fragment Fields on Project {
   component { position title }
   cooperationProgramme { id name start end projects(first: 2) { edges { node { code } } } }
   contributions { amount { amount currency } donor { key name ref aliases
-    offices { name } projects(first: 2) { edges { node { code } } } } }
+    offices { name } projects(first: 2) { edges { node { code } } }
+    contributions(orderBy: [{field: AMOUNT, direction: DESC}], first: 3) {
+      totalCount edges { node { amount { amount } project { code title } } } } } }
   participants { role organisation { key name } }
   results agreements { title signedOn } regions { code } locations { name }
   relatedActivities { code type }
@@ -80,18 +87,36 @@ def test_look_ahead_answers_exactly_what_the_loaders_answer(
     db = CountingDatabase.connect(neo4j_settings)
     with TestClient(create_app(neo4j_settings, db=db)) as client:
         ahead = _answer(client, db)
-        monkeypatch.setattr(types, "ahead", lambda info, to, shape: ())
+        monkeypatch.setattr(types, "ahead", lambda info, to, shape, through=None: ())
         monkeypatch.setattr(types, "shown", lambda info, to, shape, through=None: None)
         loaders = _answer(client, db)
-    # Look-ahead: the top page with everything under it, then what it does not read
-    # below a contribution's donor (its offices and projects). Loaders: one per level.
-    assert (ahead[1], loaders[1]) == (2, 4)
+    # Look-ahead: the top page with everything under it. Loaders: one per level.
+    assert (ahead[1], loaders[1]) == (1, 4)
     assert ahead[0] == loaders[0]
     projects = ahead[0]["projects"]
     assert projects["totalCount"] == 8
     mali = next(e["node"] for e in projects["edges"] if e["node"]["code"] == "MLI/801")
     assert len(mali["videos"]["edges"]) == 5
     assert [c["position"] for c in mali["programme"]["components"]] == [1, 2, 3, 4, 5]
+    # filtered, sorted and counted pages, read ahead: Burkina Faso has three projects,
+    # two of them started since 2010 and not in the pipeline
+    second = next(e["node"] for e in projects["edges"] if e["node"]["code"] == "AG-2")
+    burkina = second["countries"][0]
+    assert (burkina["iso2"], burkina["counted"]["totalCount"]) == ("BF", 3)
+    assert burkina["started"] == {
+        "totalCount": 2,
+        "edges": [
+            {"node": {"code": "BKF/026", "startDate": "2019-11"}},
+            {"node": {"code": "AG-2", "startDate": "2015-01-15"}},
+        ],
+    }
+    # a donor's contributions by amount, through its contributions to a project
+    donor = second["contributions"][0]["donor"]
+    assert (donor["key"], donor["contributions"]["totalCount"]) == ("XM-DAC-22-2", 6)
+    assert [
+        (edge["node"]["project"]["code"], edge["node"]["amount"]["amount"])
+        for edge in donor["contributions"]["edges"]
+    ] == [("BKF/026", 13_000_000.0), ("AG-2", 2_500_000.0), ("AG-1", 600_000.0)]
 
 
 def _answer(client: TestClient, db: CountingDatabase) -> tuple[Any, int]:

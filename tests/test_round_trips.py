@@ -88,12 +88,11 @@ def test_nested_queries_cost_the_same_over_1_10_and_100_parents(
     client, db = counted
     costs = {parents: _queries_for(client, db, parents) for parents in (1, 10, 100)}
     # The top page and its count, with every project's countries (their filtered project
-    # pages, counted, and the participants under them), contributions, sectors and
-    # counted video pages read ahead in the same statement; the aggregate, which scans
-    # the whole list, in a statement of its own beside it; then one statement for what
-    # look-ahead leaves: the donors' project pages (a contribution's donor is not read
-    # ahead). Three, whatever the number of parents.
-    assert costs == {1: 3, 10: 3, 100: 3}
+    # pages, counted, and the participants under them), contributions (their donors'
+    # project pages), sectors and counted video pages read ahead in the same statement;
+    # the aggregate, which scans the whole list, in a statement of its own beside it.
+    # Two, whatever the number of parents.
+    assert costs == {1: 2, 10: 2, 100: 2}
 
 
 def test_lists_read_together_keep_their_own_filters(
@@ -176,28 +175,28 @@ def test_filtered_and_sorted_levels_are_read_ahead_too(
     assert answers == _queries_per_level(client, db, LEVELS)[1]
 
 
-DONOR_LEVELS = [
-    "{ projects(first: 100) { edges { node { contributions { donor { key } } } } } }",
-    "{ projects(first: 100) { edges { node { contributions { donor {"
-    " projects(first: 3) { edges { node { code } } } } } } } } }",
-    "{ projects(first: 100) { edges { node { contributions { donor {"
-    " projects(first: 3) { edges { node { sectors { name } } } } } } } } } }",
+SEARCH_LEVELS = [
+    '{ search(text: "project", first: 100) { node { ... on Project { code } } } }',
+    '{ search(text: "project", first: 100) { node { ... on Project { countries { iso2 } } } } }',
+    '{ search(text: "project", first: 100) { node { ... on Project { countries {'
+    " projects(first: 3) { edges { node { sectors { name } } } } } } } } }",
 ]
 
 
 def test_levels_look_ahead_cannot_read_cost_one_statement_each(
     counted: tuple[TestClient, CountingDatabase],
 ) -> None:
-    """A contribution's donor is not read ahead: its projects cost one statement for every
-    donor of the level, with what lies below them read ahead in it."""
+    """Search hits are not read ahead: their links cost one statement for every hit of
+    the level, with what lies below them read ahead in it."""
     client, db = counted
-    found, answers = _queries_per_level(client, db, DONOR_LEVELS)
+    found, answers = _queries_per_level(client, db, SEARCH_LEVELS)
     assert found == [1, 2, 2]
-    # project 0 is funded by donors 0 and 1 (US-GOV-1), who funds projects 0, 1, 5, 6 …
-    donor = answers[1]["projects"]["edges"][0]["node"]["contributions"][1]["donor"]
-    assert donor["projects"]["edges"] == [
-        {"node": {"code": c}} for c in ("RT-000", "RT-001", "RT-005")
-    ]
+    hits = answers[2]["search"]
+    assert len(hits) == 100
+    # every project is in two countries, each with twenty projects in the Health sector
+    assert {len(hit["node"]["countries"]) for hit in hits} == {2}
+    pages = [c["projects"]["edges"] for hit in hits for c in hit["node"]["countries"]]
+    assert pages == [[{"node": {"sectors": [{"name": "Health"}]}}] * 3] * 200
 
 
 def test_arguments_read_ahead_are_the_resolvers_from_literals_and_variables(
