@@ -137,7 +137,7 @@ def _rows(parent: Linked, info: Info[Context, None], entry: Follow, page: Page) 
     if rows is not None:
         return rows
     key = parent_key(parent, entry.link)
-    within = ahead(info, entry.to, entry.shape, entry.through)
+    within = ahead(info, entry.to, entry.shape, entry.through, entry.link)
     properties = shown(info, entry.to, entry.shape, entry.through)
     return info.context.loaders.page(page, key, within, properties)
 
@@ -193,7 +193,7 @@ def connection(
             else partial(loaders.count, listing, key)
         )
         return build_connection(rows, skip, limit, to_node, count, scope)
-    within = ahead(info, to, Shape.CONNECTION, through)
+    within = ahead(info, to, Shape.CONNECTION, through, None if parent is None else listing.link)
     properties = shown(info, to, Shape.CONNECTION, through)
     return _read_connection(info, page, key, scope, within, properties, to_node)
 

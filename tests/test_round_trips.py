@@ -87,12 +87,13 @@ def test_nested_queries_cost_the_same_over_1_10_and_100_parents(
 ) -> None:
     client, db = counted
     costs = {parents: _queries_for(client, db, parents) for parents in (1, 10, 100)}
-    # The top page and its count, with every project's countries (their filtered project
-    # pages, counted, and the participants under them), contributions (their donors'
-    # project pages), sectors and counted video pages read ahead in the same statement;
-    # the aggregate, which scans the whole list, in a statement of its own beside it.
-    # Two, whatever the number of parents.
-    assert costs == {1: 2, 10: 2, 100: 2}
+    # The top page and its count, with every project's countries, contributions, sectors
+    # and counted video pages read ahead in the same statement; the aggregate, which
+    # scans the whole list, in a statement of its own beside it; then, in one statement
+    # for every distinct country and donor at once, what lies below those shared nodes:
+    # the countries' filtered project pages, counted, with the participants under them,
+    # and the donors' project pages. Three, whatever the number of parents.
+    assert costs == {1: 3, 10: 3, 100: 3}
 
 
 def test_lists_read_together_keep_their_own_filters(
@@ -125,12 +126,13 @@ def test_lists_read_together_keep_their_own_filters(
 
 
 LEVELS = [
-    "{ projects(first: 100) { edges { node { code } } } }",
-    "{ projects(first: 100) { edges { node { countries { iso2 } } } } }",
-    "{ projects(first: 100) { edges { node { countries { projects(first: 10) {"
-    " edges { node { code } } } } } } } }",
-    "{ projects(first: 100) { edges { node { countries { projects(first: 10) {"
-    " edges { node { sectors { name } } } } } } } } }",
+    "{ countries(first: 10) { edges { node { iso2 } } } }",
+    "{ countries(first: 10) { edges { node { projects(first: 10) {"
+    " edges { node { code } } } } } } }",
+    "{ countries(first: 10) { edges { node { projects(first: 10) {"
+    " edges { node { sectors { name } } } } } } } }",
+    "{ countries(first: 10) { edges { node { projects(first: 10) {"
+    " edges { node { videos(first: 2) { edges { node { title } } } } } } } } } }",
 ]
 
 
@@ -153,13 +155,16 @@ def test_a_nested_selection_is_read_ahead_in_one_statement(
     client, db = counted
     found, answers = _queries_per_level(client, db, LEVELS)
     assert found == [1, 1, 1, 1]
-    # Projects 0, 10, 20 … are in Mali first; every project is in the Health sector.
-    mali = answers[3]["projects"]["edges"][0]["node"]["countries"][0]
-    assert mali == {"projects": {"edges": [{"node": {"sectors": [{"name": "Health"}]}}] * 10}}
-    assert [c["iso2"] for c in answers[1]["projects"]["edges"][1]["node"]["countries"]] == [
-        "BF",
-        "CI",
-    ]
+    # Countries come by name: Benin first, the first country of projects 8, 18 … and the
+    # second of 5, 15 …; every project is in the Health sector and has one video.
+    benin = answers[1]["countries"]["edges"][0]["node"]["projects"]["edges"]
+    codes = [f"RT-{i:03d}" for i in (5, 8, 15, 18, 25, 28, 35, 38, 45, 48)]
+    assert benin == [{"node": {"code": code}} for code in codes]
+    benin = answers[2]["countries"]["edges"][0]["node"]["projects"]["edges"]
+    assert benin == [{"node": {"sectors": [{"name": "Health"}]}}] * 10
+    benin = answers[3]["countries"]["edges"][0]["node"]["projects"]["edges"]
+    titles = [edge["node"]["videos"]["edges"] for edge in benin]
+    assert titles == [[{"node": {"title": f"Video {int(code[3:])}"}}] for code in codes]
 
 
 def test_filtered_and_sorted_levels_are_read_ahead_too(
@@ -168,8 +173,9 @@ def test_filtered_and_sorted_levels_are_read_ahead_too(
     """Pages with a filter and an order are read ahead as plain ones are, and give the
     same rows: an empty filter holds for every project, and codes are the default order."""
     client, db = counted
-    narrowed = "where: {}, orderBy: [{field: CODE, direction: ASC}])"
-    filtered = [level.replace("first: 10)", "first: 10, " + narrowed) for level in LEVELS]
+    plain = "projects(first: 10)"
+    narrowed = "projects(first: 10, where: {}, orderBy: [{field: CODE, direction: ASC}])"
+    filtered = [level.replace(plain, narrowed) for level in LEVELS]
     found, answers = _queries_per_level(client, db, filtered)
     assert found == [1, 1, 1, 1]
     assert answers == _queries_per_level(client, db, LEVELS)[1]
@@ -186,17 +192,48 @@ SEARCH_LEVELS = [
 def test_levels_look_ahead_cannot_read_cost_one_statement_each(
     counted: tuple[TestClient, CountingDatabase],
 ) -> None:
-    """Search hits are not read ahead: their links cost one statement for every hit of
-    the level, with what lies below them read ahead in it."""
+    """Search hits are not read ahead, nor is anything below the countries of several
+    projects (which repeat): each such level costs one statement for all its parents,
+    with what lies below it, unshared, read ahead in it."""
     client, db = counted
     found, answers = _queries_per_level(client, db, SEARCH_LEVELS)
-    assert found == [1, 2, 2]
+    assert found == [1, 2, 3]
     hits = answers[2]["search"]
     assert len(hits) == 100
     # every project is in two countries, each with twenty projects in the Health sector
     assert {len(hit["node"]["countries"]) for hit in hits} == {2}
     pages = [c["projects"]["edges"] for hit in hits for c in hit["node"]["countries"]]
     assert pages == [[{"node": {"sectors": [{"name": "Health"}]}}] * 3] * 200
+
+
+def test_pages_below_shared_nodes_are_read_once_per_node(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    """Twenty projects share ten countries: the countries' pages are read in one more
+    statement, by distinct country, and each project's country shows its own."""
+    client, db = counted
+    query = """{ projects(first: 20) { edges { node { code countries { iso2
+      projects(first: 2, orderBy: [{field: BUDGET, direction: DESC}]) {
+        totalCount edges { node { code } } } } } } } }"""
+    db.queries = 0
+    body = client.post("/graphql", json={"query": query}).json()
+    assert "errors" not in body, body["errors"]
+    assert db.queries == 2
+    pages = {
+        country["iso2"]: country["projects"]
+        for edge in body["data"]["projects"]["edges"]
+        for country in edge["node"]["countries"]
+    }
+    assert len(pages) == 10
+    # Each country is the first of ten projects and the second of ten more: its two
+    # largest budgets are its last two projects, budgets being 1000 * (i + 1).
+    for position, iso2 in enumerate(COUNTRIES):
+        largest = sorted({i for i in range(100) if position in (i % 10, (i + 3) % 10)})[-2:]
+        expected = [{"node": {"code": f"RT-{i:03d}"}} for i in reversed(largest)]
+        assert pages[iso2] == {"totalCount": 20, "edges": expected}, iso2
+    for edge in body["data"]["projects"]["edges"]:
+        for country in edge["node"]["countries"]:
+            assert country["projects"] == pages[country["iso2"]]
 
 
 def test_arguments_read_ahead_are_the_resolvers_from_literals_and_variables(
@@ -255,14 +292,14 @@ def test_a_field_selected_twice_is_read_ahead_once(
     counted: tuple[TestClient, CountingDatabase],
 ) -> None:
     client, db = counted
-    query = """{ projects(first: 2) { edges { node {
+    query = """{ project(code: "RT-000") {
       here: countries { iso2 } there: countries { name projects(first: 2) {
-        edges { node { code } } } } } } } }"""
+        edges { node { code } } } } } }"""
     db.queries = 0
     body = client.post("/graphql", json={"query": query}).json()
     assert "errors" not in body, body["errors"]
     assert db.queries == 1
-    first = body["data"]["projects"]["edges"][0]["node"]
+    first = body["data"]["project"]
     # project 0 is in ML and SN; ML has projects 0, 10, 20 … and 7, 17 …; SN has 3, 13 …
     # and 0, 10 …
     assert first["here"] == [{"iso2": "ML"}, {"iso2": "SN"}]
