@@ -11,7 +11,8 @@ connection when it starts from its first row (no ``after``): its filter and orde
 its arguments converted as its resolver gets them (``schema.selection``), make the page
 the resolver then looks for, and a selected ``totalCount`` is counted in the same
 statement. Anything else (cursors, ``aggregate``, arguments that do not convert) goes
-through the loaders, which read ahead below it in turn.
+through the loaders, which read ahead below it in turn; so do the link fields of nodes
+many parents share (``SHARED``), unless their parent is one node.
 """
 
 from __future__ import annotations
@@ -286,7 +287,7 @@ def page_ahead(entry: Follow, field: Selected, selection: Selection, type_name: 
     if entry.shape is not Shape.CONNECTION:
         given = {argument.name.value for argument in field.node.arguments or ()}
         return entry.whole if given <= {"lang"} else None
-    if any(item.name == "aggregate" for item in _items(field.fields, Shape.LIST)):
+    if any(item.name == "aggregate" for item in field.fields):
         return None
     arguments = selection.arguments(type_name, field)
     if arguments is None or arguments.get("after") is not None:
@@ -304,8 +305,7 @@ def page_ahead(entry: Follow, field: Selected, selection: Selection, type_name: 
 
 def _counts(entry: Follow, field: Selected) -> bool:
     """Whether ``field``'s rows are read with the total of their listing."""
-    items = _items(field.fields, Shape.LIST) if entry.shape is Shape.CONNECTION else ()
-    return any(item.name == "totalCount" for item in items)
+    return entry.shape is Shape.CONNECTION and any(i.name == "totalCount" for i in field.fields)
 
 
 def _merged(one: tuple[Ahead, ...], other: tuple[Ahead, ...]) -> tuple[Ahead, ...]:
