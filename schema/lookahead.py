@@ -7,12 +7,12 @@ Those fields then answer at once from their object instead of awaiting a batched
 loader: fewer statements, and no coroutine, future and task per object.
 
 A list field is read ahead when its arguments cannot change what it reads (``lang``); a
-connection when it starts from its first row (no ``after``): its filter and order, from
-its arguments converted as its resolver gets them (``schema.selection``), make the page
-the resolver then looks for, and a selected ``totalCount`` is counted in the same
-statement. Anything else (cursors, ``aggregate``, arguments that do not convert) goes
-through the loaders, which read ahead below it in turn; so do the link fields of nodes
-many parents share (``SHARED``), unless their parent is one node.
+connection when it selects no ``aggregate``: its filter, order and cursor, from its
+arguments converted as its resolver gets them (``schema.selection``), make the page the
+resolver then looks for, and a selected ``totalCount`` is counted in the same
+statement. Anything else (a cursor under several parents, ``aggregate``, arguments that
+do not convert) goes through the loaders, which read ahead below it in turn; so do the
+link fields of nodes many parents share (``SHARED``), unless their parent is one node.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from graph.filters import FilterError
 from graph.reads import KEY_PROPERTIES, WHOLE_LIST, Ahead, Link, Listing, Page, Properties
 from schema.errors import UserError
 from schema.order import to_sorts
-from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, cursor_offset
 from schema.selection import Selected, Selection
 from schema.where import to_filter
 
@@ -242,7 +242,7 @@ def _plan(
     pages: list[Ahead] = []
     for field in items:
         entry = follows.get(field.name)
-        page = None if entry is None else page_ahead(entry, field, selection, type_name)
+        page = None if entry is None else page_ahead(entry, field, selection, type_name, single)
         if entry is None or page is None:
             continue
         within_items = _items(field.fields, entry.shape, entry.through)
@@ -281,26 +281,30 @@ def _union(one: Properties | None, other: Properties | None) -> Properties | Non
     return None if one is None or other is None else tuple(dict.fromkeys(one + other))
 
 
-def page_ahead(entry: Follow, field: Selected, selection: Selection, type_name: str) -> Page | None:
+def page_ahead(
+    entry: Follow, field: Selected, selection: Selection, type_name: str, single: bool = True
+) -> Page | None:
     """The page ``field``, selected on a ``type_name``, reads when look-ahead reads it
-    (``None``: it does not): the page its resolver will look for."""
+    (``None``: it does not): the page its resolver will look for. A page after a cursor
+    is read only for a ``single`` parent: a cursor belongs to one parent's list."""
     if entry.shape is not Shape.CONNECTION:
         given = {argument.name.value for argument in field.node.arguments or ()}
         return entry.whole if given <= {"lang"} else None
     if any(item.name == "aggregate" for item in field.fields):
         return None
     arguments = selection.arguments(type_name, field)
-    if arguments is None or arguments.get("after") is not None:
+    if arguments is None:
         return None
-    first = arguments.get("first")
+    after, first = arguments.get("after"), arguments.get("first")
     first = DEFAULT_PAGE_SIZE if first is None else first
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        return None  # the resolver refuses it, with the reason
+    if not 0 <= first <= MAX_PAGE_SIZE or (after is not None and not single):
+        return None  # the resolver refuses the first, with the reason
     try:
+        skip = 0 if after is None else cursor_offset(after) + 1
         where, order = to_filter(arguments.get("where")), to_sorts(arguments.get("order_by"))
     except (UserError, FilterError):
         return None  # likewise
-    return Page(Listing(entry.link, where, order), 0, first + 1)
+    return Page(Listing(entry.link, where, order), skip, first + 1)
 
 
 def _counts(entry: Follow, field: Selected) -> bool:

@@ -54,19 +54,30 @@ def encode_cursor(offset: int, scope: str) -> str:
 
 def decode_cursor(cursor: str, scope: str) -> int:
     """The offset ``cursor`` points at, in the list ``scope`` names."""
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise PaginationError(f"invalid cursor {cursor!r}") from None
-    offset, _, cursor_scope = text.removeprefix(_PREFIX).partition(":")
-    if not text.startswith(_PREFIX) or not offset.isdigit():
-        raise PaginationError(f"invalid cursor {cursor!r}")
+    offset, cursor_scope = _decoded(cursor)
     if cursor_scope != scope:
         raise PaginationError(
             f"cursor {cursor!r} belongs to another list: use a cursor from this field with "
             "the same where and orderBy"
         )
-    return int(offset)
+    return offset
+
+
+def cursor_offset(cursor: str) -> int:
+    """The offset ``cursor`` points at, whatever list it belongs to: look-ahead reads the
+    page after it, and the resolver then checks the list (``decode_cursor``)."""
+    return _decoded(cursor)[0]
+
+
+def _decoded(cursor: str) -> tuple[int, str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise PaginationError(f"invalid cursor {cursor!r}") from None
+    offset, _, scope = text.removeprefix(_PREFIX).partition(":")
+    if not text.startswith(_PREFIX) or not offset.isdigit():
+        raise PaginationError(f"invalid cursor {cursor!r}")
+    return int(offset), scope
 
 
 def page_bounds(

@@ -23,7 +23,7 @@ from graphql import (
     GraphQLResolveInfo,
     SelectionNode,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
@@ -66,10 +66,13 @@ class Selection:
         strawberry_schema = getattr(schema, "_strawberry_schema", None)
         if definition is None or strawberry_schema is None:
             return None
+        variables = self._info.variable_values
+        if not isinstance(variables, VariableValues):
+            # Strawberry's resolve info holds the coerced values alone; graphql-core's
+            # coercion reads them from its container (sources are for fragment variables)
+            variables = VariableValues(sources={}, coerced=variables)
         try:
-            return resolver_arguments(
-                strawberry_schema, definition, field.node, self._info.variable_values
-            )
+            return resolver_arguments(strawberry_schema, definition, field.node, variables)
         except Exception:
             return None
 

@@ -241,32 +241,40 @@ def test_arguments_read_ahead_are_the_resolvers_from_literals_and_variables(
 ) -> None:
     """Look-ahead converts arguments as the resolver does, whether they come as literals
     (an enum by name, an Int as text) or as variables, so the page it reads is the one
-    the resolver looks for: one statement, and the same rows and totals either way."""
+    the resolver looks for: three different pages, one statement, their rows and totals."""
     client, db = counted
     query = """query ($where: ProjectWhere, $order: [ProjectOrder!], $first: Int,
-        $status: ProjectStatus, $ceiling: Float) { country(iso2: "ML") {
+        $status: ProjectStatus, $ceiling: Float, $one: Int) { country(iso2: "ML") {
       literal: projects(where: {status: {eq: IMPLEMENTATION}, budget: {lt: 20000}},
                         orderBy: [{field: CODE, direction: DESC}], first: 2) {
         totalCount edges { node { code } } }
       variables: projects(where: $where, orderBy: $order, first: $first) {
         totalCount edges { node { code } } }
       mixed: projects(where: {status: {eq: $status}, budget: {lt: $ceiling}},
-                      orderBy: [{field: CODE, direction: DESC}], first: $first) {
+                      orderBy: [{field: CODE, direction: DESC}], first: $one) {
         totalCount edges { node { code } } } } }"""
     variables = {
         "where": {"status": {"eq": "IMPLEMENTATION"}, "budget": {"lt": 20000}},
-        "order": [{"field": "CODE", "direction": "DESC"}],
-        "first": 2,
+        "order": [{"field": "CODE", "direction": "ASC"}],
+        "first": 3,
         "status": "IMPLEMENTATION",
         "ceiling": 20000,
+        "one": 1,
     }
     db.queries = 0
     body = client.post("/graphql", json={"query": query, "variables": variables}).json()
     assert "errors" not in body, body["errors"]
     assert db.queries == 1
+
     # Mali's projects under 20,000 are RT-000, 007, 010 and 017 (budget 1000 * (i + 1))
-    page = {"totalCount": 4, "edges": [{"node": {"code": "RT-017"}}, {"node": {"code": "RT-010"}}]}
-    assert body["data"]["country"] == {"literal": page, "variables": page, "mixed": page}
+    def page(*codes: str) -> dict[str, Any]:
+        return {"totalCount": 4, "edges": [{"node": {"code": code}} for code in codes]}
+
+    assert body["data"]["country"] == {
+        "literal": page("RT-017", "RT-010"),
+        "variables": page("RT-000", "RT-007", "RT-010"),
+        "mixed": page("RT-017"),
+    }
 
 
 def test_a_total_without_a_filter_is_read_ahead_with_its_page(
@@ -318,7 +326,7 @@ def test_a_field_selected_twice_is_read_ahead_once(
 def test_a_cursor_from_a_page_read_ahead_continues_that_list(
     counted: tuple[TestClient, CountingDatabase],
 ) -> None:
-    client, _ = counted
+    client, db = counted
     ahead = """{ projects(first: 1) { edges { node { countries {
       iso2 projects(first: 1) { pageInfo { hasNextPage endCursor } edges { node { code } } }
     } } } } }"""
@@ -329,6 +337,7 @@ def test_a_cursor_from_a_page_read_ahead_continues_that_list(
     after = """query ($after: String) { country(iso2: "ML") {
       projects(first: 2, after: $after) { edges { node { code } } } } }"""
     cursor = mali["projects"]["pageInfo"]["endCursor"]
+    db.queries = 0
     body = client.post("/graphql", json={"query": after, "variables": {"after": cursor}}).json()
     assert body == {
         "data": {
@@ -337,6 +346,15 @@ def test_a_cursor_from_a_page_read_ahead_continues_that_list(
             }
         }
     }
+    assert db.queries == 1  # the page after the cursor is read ahead with its country
+    # The same cursor on another country's list is refused, read ahead or not.
+    other = after.replace('"ML"', '"SN"')
+    body = client.post("/graphql", json={"query": other, "variables": {"after": cursor}}).json()
+    assert body["data"] == {"country": None}
+    assert body["errors"][0]["message"] == (
+        f"cursor {cursor!r} belongs to another list: use a cursor from this field with the "
+        "same where and orderBy"
+    )
 
 
 def test_a_project_by_code_is_read_with_its_links_and_transactions_in_one_statement(
