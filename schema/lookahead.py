@@ -297,8 +297,10 @@ def page_ahead(
         return None
     after, first = arguments.get("after"), arguments.get("first")
     first = DEFAULT_PAGE_SIZE if first is None else first
-    if not 0 <= first <= MAX_PAGE_SIZE or (after is not None and not single):
-        return None  # the resolver refuses the first, with the reason
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        return None  # the resolver refuses it, with the reason
+    if after is not None and not single:
+        return None
     try:
         skip = 0 if after is None else cursor_offset(after) + 1
         where, order = to_filter(arguments.get("where")), to_sorts(arguments.get("order_by"))
