@@ -205,32 +205,31 @@ def follow(type_name: str, field_name: str) -> Follow:
     return FOLLOWS[type_name][field_name]
 
 
-def ahead(
+def ahead(info: Info[Any, Any], to: str, shape: Shape) -> tuple[Ahead, ...]:
+    """The pages to read ahead for the object of type ``to`` asked for by key that the
+    field being resolved returns (shown as ``shape``), from what the request selects of it."""
+    return read_with(info, to, shape)[0]
+
+
+def read_with(
     info: Info[Any, Any],
     to: str | None,
     shape: Shape,
     through: str | None = None,
     link: Link | None = None,
-) -> tuple[Ahead, ...]:
-    """The pages to read ahead for the objects of type ``to`` that the field being resolved
-    (shown as ``shape``, ``through`` a field of its objects) returns, from what the request
-    selects of them. ``link`` is the link its rows come by from parents that may be
-    several (``None``: nodes asked for by key, or a root list); below the rows of a
-    ``SHARED`` one, nothing is read ahead."""
-    if to is None or link in SHARED:
-        return ()
+) -> tuple[tuple[Ahead, ...], Properties | None]:
+    """What the rows of the field being resolved are read with, from one walk of its
+    selection: the pages to read ahead for its objects of type ``to`` (shown as
+    ``shape``, ``through`` a field of them), and the node properties they need (``None``:
+    all). ``link`` is the link the rows come by from parents that may be several
+    (``None``: nodes asked for by key, or a root list); below the rows of a ``SHARED``
+    one, nothing is read ahead."""
     selection = Selection(info._raw_info)
     items = _items(selection.fields(), shape, through)
-    return _plan(selection, items, to, single=link is None and shape is Shape.ONE)
-
-
-def shown(
-    info: Info[Any, Any], to: str | None, shape: Shape, through: str | None = None
-) -> Properties | None:
-    """The node properties the rows of the field being resolved need (``None``: all), when
-    its objects are of type ``to`` shown as ``shape`` (``through`` a field of its
-    objects)."""
-    return _properties(_items(Selection(info._raw_info).fields(), shape, through), to, shape)
+    properties = _properties(items, to, shape)
+    if to is None or link in SHARED:
+        return (), properties
+    return _plan(selection, items, to, single=link is None and shape is Shape.ONE), properties
 
 
 def _plan(

@@ -32,7 +32,7 @@ from graph.reads import (
     Row,
 )
 from schema.context import Context
-from schema.lookahead import Follow, Later, Shape, ahead, follow, shown, then
+from schema.lookahead import Follow, Later, Shape, follow, read_with, then
 from schema.node import Node
 from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
 from schema.pagination import Connection, build_connection, list_scope, page_bounds
@@ -137,8 +137,7 @@ def _rows(parent: Linked, info: Info[Context, None], entry: Follow, page: Page) 
     if rows is not None:
         return rows
     key = parent_key(parent, entry.link)
-    within = ahead(info, entry.to, entry.shape, entry.through, entry.link)
-    properties = shown(info, entry.to, entry.shape, entry.through)
+    within, properties = read_with(info, entry.to, entry.shape, entry.through, entry.link)
     return info.context.loaders.page(page, key, within, properties)
 
 
@@ -193,8 +192,8 @@ def connection(
             else partial(loaders.count, listing, key)
         )
         return build_connection(rows, skip, limit, to_node, count, scope)
-    within = ahead(info, to, Shape.CONNECTION, through, None if parent is None else listing.link)
-    properties = shown(info, to, Shape.CONNECTION, through)
+    link = None if parent is None else listing.link
+    within, properties = read_with(info, to, Shape.CONNECTION, through, link)
     return _read_connection(info, page, key, scope, within, properties, to_node)
 
 

@@ -87,8 +87,7 @@ def test_look_ahead_answers_exactly_what_the_loaders_answer(
     db = CountingDatabase.connect(neo4j_settings)
     with TestClient(create_app(neo4j_settings, db=db)) as client:
         ahead = _answer(client, db)
-        monkeypatch.setattr(types, "ahead", lambda info, to, shape, through=None, link=None: ())
-        monkeypatch.setattr(types, "shown", lambda info, to, shape, through=None: None)
+        monkeypatch.setattr(types, "read_with", lambda info, *where: ((), None))
         loaders = _answer(client, db)
     # Look-ahead: the top page with everything under it but what lies below the nodes
     # its projects share (countries, donors, offices, sectors, programmes), then that in
