@@ -174,11 +174,10 @@ def connection(
 ) -> Later[Connection[T]]:
     """One page of ``listing`` from ``parent`` (``None``: the root lists) as a connection
     of objects of type ``to`` (or, with ``through``, of objects showing their row's node
-    as a ``to`` in that field). A page read ahead answers at
-    once (with its total, when that was selected); else the page is read with only
-    the node properties the selection needs, and the total is counted only when
-    selected, in the same statement as the page (in the same pass over a parent's
-    filtered listing)."""
+    as a ``to`` in that field). A page read ahead answers at once (with its total, when
+    that was selected); else the page is read with only the node properties the
+    selection needs, and the total is counted only when selected, in the same statement
+    as the page (in the same pass over a parent's filtered listing)."""
     key = parent_key(parent, listing.link)
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
