@@ -486,6 +486,13 @@ def counted_links_read(
     return KeyedRead(query, {**counted.parameters, "keys": list(keys)})
 
 
+def counted_in_one_pass(listing: Listing, root: bool = False) -> bool:
+    """Whether a page of ``listing`` and its total are read in one pass
+    (``_counted_rows_query``): when it is a parent's listing (not a ``root`` one), and
+    filtered."""
+    return listing.where is not None and not root
+
+
 def _counted_rows_query(
     page: Page,
     ahead: tuple[Ahead, ...],
@@ -633,7 +640,7 @@ def _ahead_query(ahead: Ahead) -> Compiled:
     if not ahead.counted:
         rows = _rows_query(page, ahead.within, ahead.properties, from_parent=True)
         return Compiled("CALL (parent) { " + rows.cypher + " } RETURN rows", rows.parameters)
-    if page.listing.where is not None:
+    if counted_in_one_pass(page.listing):
         counted = _counted_rows_query(page, ahead.within, ahead.properties, from_parent=True)
         return Compiled(
             "CALL (parent) { " + counted.cypher + " RETURN total, rows } "

@@ -30,6 +30,7 @@ from graph.reads import (
     Page,
     Properties,
     Row,
+    counted_in_one_pass,
 )
 from schema.context import Context
 from schema.lookahead import Follow, Later, Shape, follow, read_with, then
@@ -208,7 +209,7 @@ async def _read_connection(
     loaders = info.context.loaders
     total: asyncio.Future[int] | None = None
     if selects(info, "totalCount"):
-        if page.listing.where is not None and key != ALL:
+        if counted_in_one_pass(page.listing, root=key == ALL):
             rows, counted = await loaders.counted_page(page, key, within, properties)
             return build_connection(
                 rows, page.skip, page.limit - 1, to_node, partial(_known, counted), scope
