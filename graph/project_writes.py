@@ -29,6 +29,7 @@ from typing import Any, LiteralString
 from neo4j import ManagedTransaction
 
 from graph.connection import Database
+from graph.migrations import COUNTRY_SORT_KEY
 from loaders.records import Contribution, Money, OrganisationRef, ProjectRecord
 
 PREFERRED_LANGUAGES = ["en", "fr"]
@@ -573,7 +574,11 @@ _ORGANISATION_NODES: LiteralString = (
 
 _COUNTRIES: LiteralString = (
     _EACH_PROJECT + "UNWIND row.countries AS c MATCH (k:Country {iso2: c.iso2}) "
-    "CREATE (p)-[:IN_COUNTRY {percentage: c.percentage, " + _OWNED + "}]->(k)"
+    "CREATE (p)-[:IN_COUNTRY {percentage: c.percentage, sort_key: "
+    + COUNTRY_SORT_KEY
+    + ", "
+    + _OWNED
+    + "}]->(k)"
 )
 
 _REGIONS: LiteralString = (

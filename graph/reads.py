@@ -460,7 +460,11 @@ def _rows_query(
     query's statement (an index seek per row).
     """
     link = page.listing.link
-    matching = _by_amount(page, from_parent) or link.matching(page.listing.where, from_parent)
+    matching = (
+        _by_amount(page, from_parent)
+        or _by_country_sort_key(page, from_parent)
+        or link.matching(page.listing.where, from_parent)
+    )
     query = (
         matching.cypher + " WITH n, r ORDER BY " + link.ordering(page.listing.order)
         + " SKIP $skip LIMIT $limit "
@@ -607,6 +611,48 @@ _BY_AMOUNT: dict[tuple[bool, bool], LiteralString] = {
     (False, True): _amount_bounded("ASC", "<=", _FROM_PARENT),
 }
 """The clauses of ``_by_amount``, by (descending, from the parent node)."""
+
+
+def _by_country_sort_key(page: Page, from_parent: bool = False) -> Compiled | None:
+    """For a page of a country's projects in code order (and not filtered): the clauses
+    binding ``n`` and ``r`` to the first ``skip + limit`` of them, read in order from the
+    index on ``IN_COUNTRY.sort_key`` (``graph.migrations.COUNTRY_SORT_KEY``).
+
+    Sorting every project of each of 20 countries (45,000 in all) for their first 20 took
+    75 ms of the nested benchmark query; read in index order, 5 ms. A country's keys are
+    its ISO code, a space and each project's code: they lie between ``"ML "`` and
+    ``"ML!"``, in the order of the codes.
+    """
+    listing = page.listing
+    if listing.link is not Link.COUNTRY_PROJECTS or listing.where is not None:
+        return None
+    if listing.order not in ((), (Sort(Prop.PROJECT_CODE),), (Sort(Prop.PROJECT_CODE, True),)):
+        return None
+    descending = any(sort.descending for sort in listing.order)
+    return Compiled(_BY_COUNTRY_SORT_KEY[descending, from_parent])
+
+
+def _country_sort_key_ordered(descending: bool, from_parent: bool) -> LiteralString:
+    country, iso2 = (
+        ("(parent)", "parent.iso2") if from_parent else ("(:Country {iso2: key})", "key")
+    )
+    # the pattern names the country: the seek only bounds what is read, so a country whose
+    # ISO code another's keys begin with would not bring in that country's projects
+    return (
+        "MATCH " + country + "<-[r:IN_COUNTRY]-(n:Project) "
+        "USING INDEX SEEK r:IN_COUNTRY(sort_key) "
+        "WHERE r.sort_key >= " + iso2 + " + ' ' AND r.sort_key < " + iso2 + " + '!' "
+        "WITH n, r ORDER BY r.sort_key " + ("DESC" if descending else "ASC") + " "
+        "LIMIT $skip + $limit"
+    )
+
+
+_BY_COUNTRY_SORT_KEY: dict[tuple[bool, bool], LiteralString] = {
+    (descending, from_parent): _country_sort_key_ordered(descending, from_parent)
+    for descending in (False, True)
+    for from_parent in (False, True)
+}
+"""The clauses of ``_by_country_sort_key``, by (descending, from the parent node)."""
 
 
 def _ahead_calls(
