@@ -56,7 +56,16 @@ Resolve = Callable[[Any, Path], Any]
 class FieldPlan:
     """How one selected field is resolved on any object: made once per request."""
 
-    __slots__ = ("field", "info", "leaf", "non_null", "resolve", "return_type")
+    __slots__ = (
+        "attribute",
+        "field",
+        "info",
+        "leaf",
+        "non_null",
+        "null_error",
+        "resolve",
+        "return_type",
+    )
 
     def __init__(
         self, field_def: GraphQLField, field: StrawberryField, resolve: Resolve, info: Any
@@ -70,6 +79,13 @@ class FieldPlan:
         # graphql-core's completion reads the field, its types and the schema from this,
         # never the path (it is given that apart): one serves every object
         self.info = info
+        self.null_error = (
+            f"Cannot return null for non-nullable field {info.parent_type}.{info.field_name}."
+        )
+        self.attribute: str | None = None
+        """The attribute a scalar or enum without a resolver is read from."""
+        if self.leaf is not None and field.base_resolver is None:
+            self.attribute = field.python_name
 
 
 class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
@@ -111,7 +127,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
                     plan.return_type, field_details_list, plan.info, path, result, position_context
                 )
             if plan.leaf is not None:
-                return self._leaf(plan, parent_type, field_details_list, result)
+                return self._leaf(plan, result)
             completed = self.complete_value(
                 plan.return_type, field_details_list, plan.info, path, result, position_context
             )
@@ -154,21 +170,14 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         """``result`` completed by graphql-core, field by field."""
         return super().complete_value(return_type, field_details_list, info, path, result, None)
 
-    def _leaf(
-        self,
-        plan: FieldPlan,
-        parent_type: GraphQLObjectType,
-        field_details_list: FieldDetailsList,
-        result: Any,
-    ) -> Any:
+    def _leaf(self, plan: FieldPlan, result: Any) -> Any:
         """A scalar or enum value completed as graphql-core completes it."""
         assert plan.leaf is not None
         if isinstance(result, Exception):
             raise result
         if result is None or result is Undefined:
             if plan.non_null:
-                name = field_details_list[0].node.name.value
-                raise TypeError(f"Cannot return null for non-nullable field {parent_type}.{name}.")
+                raise TypeError(plan.null_error)
             return None
         return self.complete_leaf_value(plan.leaf, result)
 
@@ -374,6 +383,7 @@ class _Completion:
             fields.append((name, field_nodes, plan, complete))
         type_name, info = return_type.name, self.info
         is_type_of = return_type.is_type_of
+        complete_leaf = execution.complete_leaf_value
 
         def complete_object(value: Any, path: Path) -> Any:
             if value is None:
@@ -386,8 +396,17 @@ class _Completion:
             completed: dict[str, Any] = {}
             waiting = []
             for name, field_nodes, plan, complete in fields:
-                at = Path(path, name, type_name)
                 try:
+                    if plan.attribute is not None and plan.leaf is not None:
+                        # a scalar the object holds: no path unless it fails, as most do not
+                        result = plan.field.default_resolver(value, plan.attribute)
+                        if result is None and plan.non_null:
+                            raise TypeError(plan.null_error)
+                        completed[name] = (
+                            None if result is None else complete_leaf(plan.leaf, result)
+                        )
+                        continue
+                    at = Path(path, name, type_name)
                     result = plan.resolve(value, at)
                     if execution.is_awaitable(result):  # a resolver that did not say Later
                         done = execution.complete_awaitable_value(
@@ -399,6 +418,7 @@ class _Completion:
                         done = execution._awaited(done, plan.return_type, field_nodes, at)
                         waiting.append(name)
                 except Exception as raw_error:
+                    at = Path(path, name, type_name)
                     execution.handle_field_error(raw_error, plan.return_type, field_nodes, at)
                     done = None
                 completed[name] = done

@@ -184,3 +184,39 @@ def test_a_resolver_that_waits_unannounced_is_still_awaited() -> None:
         "items": [{"n": 0, "tenfold": 0}, {"n": 1, "tenfold": 10}, {"n": 2, "tenfold": 20}]
     }
     assert asyncio.run(strawberry.Schema(query=_Root).execute(query)).data == result.data
+
+
+@strawberry.type
+class _Held:
+    """Scalars read from the object's attributes, as most of the schema's are."""
+
+    n: int
+    name: str | None
+
+
+@strawberry.type
+class _Holder:
+    @strawberry.field
+    def held(self) -> list[_Held | None]:
+        # a missing non-null value, and a value no Int can hold, among good ones
+        values: list[Any] = [(1, "one"), (None, "two"), ("three", None), (4, "four")]
+        return [_Held(n=n, name=name) for n, name in values]
+
+
+def test_scalars_read_from_attributes_fail_as_unplanned() -> None:
+    query = "{ held { name n } }"
+    planned = asyncio.run(
+        strawberry.Schema(query=_Holder, execution_context_class=PlannedExecution).execute(query)
+    )
+    unplanned = asyncio.run(strawberry.Schema(query=_Holder).execute(query))
+    assert (
+        planned.data
+        == unplanned.data
+        == {"held": [{"name": "one", "n": 1}, None, None, {"name": "four", "n": 4}]}
+    )
+    errors = [(e.message, e.path) for e in planned.errors or []]
+    assert errors == [(e.message, e.path) for e in unplanned.errors or []]
+    assert errors == [
+        ("Cannot return null for non-nullable field Held.n.", ["held", 1, "n"]),
+        ("Int cannot represent non-integer value: 'three'", ["held", 2, "n"]),
+    ]
