@@ -574,12 +574,9 @@ _ORGANISATION_NODES: LiteralString = (
 
 _COUNTRIES: LiteralString = (
     _EACH_PROJECT + "UNWIND row.countries AS c MATCH (k:Country {iso2: c.iso2}) "
-    "CREATE (p)-[:IN_COUNTRY {percentage: c.percentage, sort_key: "
-    + COUNTRY_SORT_KEY
-    + ", "
-    + _OWNED
-    + "}]->(k)"
-)
+    "CREATE (p)-[:IN_COUNTRY {percentage: c.percentage, "
+    "sort_key: " + COUNTRY_SORT_KEY + ", " + _OWNED + "}]->(k)"
+)  # fmt: skip
 
 _REGIONS: LiteralString = (
     _EACH_PROJECT + "UNWIND row.regions AS g MATCH (k:Region {key: g.key}) "

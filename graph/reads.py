@@ -636,8 +636,8 @@ def _country_sort_key_ordered(descending: bool, from_parent: bool) -> LiteralStr
     country, iso2 = (
         ("(parent)", "parent.iso2") if from_parent else ("(:Country {iso2: key})", "key")
     )
-    # the pattern names the country: the seek only bounds what is read, so a country whose
-    # ISO code another's keys begin with would not bring in that country's projects
+    # the pattern names the country, so the range only bounds what is read: another
+    # country's keys inside it (none, while ISO codes hold no space) would match nothing
     return (
         "MATCH " + country + "<-[r:IN_COUNTRY]-(n:Project) "
         "USING INDEX SEEK r:IN_COUNTRY(sort_key) "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from query_plans import relationship_index_seeks
 
 from graph.connection import Database
 from graph.filters import Prop, Sort
@@ -99,18 +100,7 @@ def test_every_page_is_the_sorted_list_sliced(
 def _seeks(db: Database, descending: bool, skip: int, limit: int, ahead: bool) -> int:
     """Rows the index seeks on amounts produced for one page (PROFILE); the index is
     never scanned whole."""
-    read = _read(descending, skip, limit, ahead)
-
-    def profile(tx: Any) -> dict[str, Any]:
-        return dict(tx.run("PROFILE " + read.cypher, read.parameters).consume().profile)
-
-    def operators(plan: dict[str, Any]) -> list[tuple[str, int]]:
-        own = (plan["operatorType"], plan["rows"])
-        return [own, *(found for child in plan.get("children", []) for found in operators(child))]
-
-    found = operators(db.read(profile))
-    assert not [name for name, _ in found if name.startswith("DirectedRelationshipIndexScan")]
-    return sum(rows for name, rows in found if name.startswith("DirectedRelationshipIndexSeek"))
+    return relationship_index_seeks(db, _read(descending, skip, limit, ahead))
 
 
 @pytest.mark.parametrize("ahead", [False, True])
