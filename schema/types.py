@@ -338,14 +338,32 @@ class Organisation(Node):
 
 @strawberry.type
 class _ContributedAmounts:
-    """The amounts on a CONTRIBUTES_TO relationship, as both ends show them."""
+    """The amounts on a CONTRIBUTES_TO relationship, as both ends show them, each made
+    only when selected (a nested list of projects shows donors far more often)."""
 
-    amount: Money | None = strawberry.field(description="The contribution the source states.")
-    committed: Money | None = strawberry.field(description="Total of commitments (IATI).")
-    disbursed: Money | None = strawberry.field(
-        description="Total of disbursements and incoming funds (IATI)."
-    )
-    spent: Money | None = strawberry.field(description="Total of expenditures (IATI).")
+    _link: strawberry.Private[Row]
+
+    @strawberry.field(description="The contribution the source states.")
+    def amount(self) -> Money | None:
+        return _contributed(self._link, "amount")
+
+    @strawberry.field(description="Total of commitments (IATI).")
+    def committed(self) -> Money | None:
+        return _contributed(self._link, "committed")
+
+    @strawberry.field(description="Total of disbursements and incoming funds (IATI).")
+    def disbursed(self) -> Money | None:
+        return _contributed(self._link, "disbursed")
+
+    @strawberry.field(description="Total of expenditures (IATI).")
+    def spent(self) -> Money | None:
+        return _contributed(self._link, "spent")
+
+
+def _contributed(link: Row, field: str) -> Money | None:
+    """One amount on a CONTRIBUTES_TO relationship, in its currency."""
+    value, currency = link.get(field), link.get("currency")
+    return None if value is None or currency is None else Money(amount=value, currency=currency)
 
 
 @strawberry.type(description="A donor's contribution to a project.")
@@ -354,18 +372,7 @@ class Contribution(_ContributedAmounts):
 
     @staticmethod
     def from_row(row: Row) -> Contribution:
-        return Contribution(donor=Organisation.from_row(row), **_contribution_money(row["link"]))
-
-
-def _contribution_money(link: Row) -> dict[str, Money | None]:
-    """The amounts on a CONTRIBUTES_TO relationship, in its currency."""
-    currency = link.get("currency")
-
-    def money(field: str) -> Money | None:
-        value = link.get(field)
-        return None if value is None or currency is None else Money(amount=value, currency=currency)
-
-    return {field: money(field) for field in ("amount", "committed", "disbursed", "spent")}
+        return Contribution(donor=Organisation.from_row(row), _link=row["link"])
 
 
 @strawberry.type(description="A donor's contribution seen from the donor: the project and amounts.")
@@ -374,7 +381,7 @@ class Funding(_ContributedAmounts):
 
     @staticmethod
     def from_row(row: Row) -> Funding:
-        return Funding(project=Project.from_row(row), **_contribution_money(row["link"]))
+        return Funding(project=Project.from_row(row), _link=row["link"])
 
 
 @strawberry.type(
