@@ -403,6 +403,15 @@ class Page:
     listing: Listing
     skip: int = 0
     limit: int = WHOLE_LIST
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        # hashed once: every object read ahead is looked up by the pages it holds, and a
+        # dataclass hashes its fields (the listing's filter and order) on every lookup
+        object.__setattr__(self, "_hash", hash((self.listing, self.skip, self.limit)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 Properties = tuple[LiteralString, ...]
@@ -726,12 +735,12 @@ def with_ahead(rows: list[Row], ahead: tuple[Ahead, ...]) -> list[Row]:
     ``Page`` it holds (rows read ahead, nested in turn)."""
     if not ahead:
         return rows
+    columns = [(_ahead_column(position), inner) for position, inner in enumerate(ahead)]
     return [
         {
             **row,
             "nested": {
-                inner.page: _read_ahead(row["nested"][_ahead_column(position)], inner)
-                for position, inner in enumerate(ahead)
+                inner.page: _read_ahead(row["nested"][column], inner) for column, inner in columns
             },
         }
         for row in rows
