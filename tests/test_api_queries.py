@@ -104,6 +104,9 @@ ALL = ["AG-1", "AG-2", "AG-3", "AG-4", "AG-5", "AG-6"]
             ["AG-5"],
         ),
         ("{NOT: {status: {eq: CLOSED}}}", ["AG-1", "AG-3", "AG-4", "AG-5"]),
+        # AG-4 has no budget: it fails the comparison, so NOT of it holds, and NOT twice fails
+        ("{NOT: {budget: {gt: 900000}}}", ["AG-4", "AG-5", "AG-6"]),
+        ("{NOT: {NOT: {budget: {gt: 900000}}}}", ["AG-1", "AG-2", "AG-3"]),
         (
             '{status: {eq: CLOSED}, countries: {some: {iso2: {eq: "NE"}}}}',
             ["AG-6"],
