@@ -383,7 +383,6 @@ class _Completion:
             fields.append((name, field_nodes, plan, complete))
         type_name, info = return_type.name, self.info
         is_type_of = return_type.is_type_of
-        complete_leaf = execution.complete_leaf_value
 
         def complete_object(value: Any, path: Path) -> Any:
             if value is None:
@@ -397,14 +396,10 @@ class _Completion:
             waiting = []
             for name, field_nodes, plan, complete in fields:
                 try:
-                    if plan.attribute is not None and plan.leaf is not None:
+                    if plan.attribute is not None:
                         # a scalar the object holds: no path unless it fails, as most do not
                         result = plan.field.default_resolver(value, plan.attribute)
-                        if result is None and plan.non_null:
-                            raise TypeError(plan.null_error)
-                        completed[name] = (
-                            None if result is None else complete_leaf(plan.leaf, result)
-                        )
+                        completed[name] = execution._leaf(plan, result)
                         continue
                     at = Path(path, name, type_name)
                     result = plan.resolve(value, at)
