@@ -81,7 +81,11 @@ class Money:
 
 def _money(props: Row, prefix: str) -> Money | None:
     """The money in ``props`` as ``<prefix>_amount`` and ``<prefix>_currency``."""
-    amount, currency = props.get(f"{prefix}_amount"), props.get(f"{prefix}_currency")
+    return _money_of(props.get(f"{prefix}_amount"), props.get(f"{prefix}_currency"))
+
+
+def _money_of(amount: float | None, currency: str | None) -> Money | None:
+    """An amount in its currency; none without either."""
     if amount is None or currency is None:
         return None
     return Money(amount=amount, currency=currency)
@@ -362,8 +366,7 @@ class _ContributedAmounts:
 
 def _contributed(link: Row, field: str) -> Money | None:
     """One amount on a CONTRIBUTES_TO relationship, in its currency."""
-    value, currency = link.get(field), link.get("currency")
-    return None if value is None or currency is None else Money(amount=value, currency=currency)
+    return _money_of(link.get(field), link.get("currency"))
 
 
 @strawberry.type(description="A donor's contribution to a project.")
