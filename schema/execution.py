@@ -49,6 +49,7 @@ from strawberry.types.field import StrawberryField
 from graph.reads import Page
 from schema.lookahead import FOLLOWS, page_ahead
 from schema.selection import Selection, resolver_arguments
+from schema.shaping import Shaping, directed
 
 Resolve = Callable[[Any, Path], Any]
 
@@ -57,28 +58,44 @@ class FieldPlan:
     """How one selected field is resolved on any object: made once per request."""
 
     __slots__ = (
+        "_page",
+        "arguments",
         "attribute",
         "field",
         "info",
+        "info_at",
         "leaf",
+        "may_wait",
         "non_null",
         "null_error",
+        "path",
         "resolve",
         "return_type",
+        "uses_info",
     )
 
     def __init__(
-        self, field_def: GraphQLField, field: StrawberryField, resolve: Resolve, info: Any
+        self,
+        field_def: GraphQLField,
+        field: StrawberryField,
+        arguments: dict[str, Any],
+        info_at: Callable[[Path], Any],
+        info: Any,
+        path: Path,
     ) -> None:
         self.field = field
         self.return_type: GraphQLOutputType = field_def.type
         self.non_null = is_non_null_type(field_def.type)
         nullable = get_nullable_type(field_def.type)
         self.leaf: GraphQLLeafType | None = nullable if is_leaf_type(nullable) else None
-        self.resolve = resolve
+        self.arguments = arguments
+        """Converted once, and shared by every object: resolvers must not change them."""
+        self.info_at = info_at
+        self.resolve = _resolver(field, arguments, info_at)
         # graphql-core's completion reads the field, its types and the schema from this,
         # never the path (it is given that apart): one serves every object
         self.info = info
+        self.path = path
         self.null_error = (
             f"Cannot return null for non-nullable field {info.parent_type}.{info.field_name}."
         )
@@ -86,6 +103,26 @@ class FieldPlan:
         """The attribute a scalar or enum without a resolver is read from."""
         if self.leaf is not None and field.base_resolver is None:
             self.attribute = field.python_name
+        self.may_wait = _may_wait(field)
+        resolver = field.base_resolver
+        self.uses_info = resolver is not None and resolver.info_parameter is not None
+        """Whether the resolver takes an ``Info``, which names the path of each object."""
+        self._page: Page | UndefinedType | None = Undefined
+
+    @property
+    def page_ahead(self) -> Page | None:
+        """The page the field answers from when it was read ahead (``None``: not a link
+        field look-ahead reads)."""
+        if isinstance(self._page, UndefinedType):
+            self._page = _page_ahead(self.info.parent_type.name, self)
+        return self._page
+
+    def resolve_once(self) -> Callable[[Any], Any]:
+        """The resolver on any object, given one ``Info`` (at the field's first path) for
+        all: for resolvers that use it only when their rows were not read ahead."""
+        info = self.info_at(self.path)
+        resolve = _resolver(self.field, self.arguments, lambda path: info)
+        return lambda source: resolve(source, self.path)
 
 
 class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
@@ -97,6 +134,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         # field's node list, kept alive with the plan so that its id is not reused
         self._plans: _Memo[FieldPlan] = _Memo()
         self._completers: _Memo[Complete] = _Memo()
+        self.shaping = Shaping(self)
         strawberry_schema: Schema | None = getattr(self.schema, "_strawberry_schema", None)
         self._strawberry = strawberry_schema
         self._plannable = (
@@ -245,7 +283,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             )
         except Exception:
             return None  # graphql-core reports it, at each object, as it always has
-        return FieldPlan(field_def, field, _resolver(field, arguments, info_at), completion)
+        return FieldPlan(field_def, field, arguments, info_at, completion, path)
 
 
 V = TypeVar("V")
@@ -362,18 +400,40 @@ class _Completion:
 
     def _object(self, return_type: GraphQLObjectType, nodes: FieldDetailsList) -> Complete | None:
         execution = self.execution
+        shape = execution.shaping.object(return_type, nodes)
+        by_fields = self._by_fields(return_type, nodes)
+        if shape is None:
+            return by_fields
+        info = self.info
+
+        def complete_object(value: Any, path: Path) -> Any:
+            try:
+                return shape(value)
+            except Exception:
+                pass  # completed again, field by field, which locates the error
+            if by_fields is None:
+                return execution.complete_by_fields(return_type, nodes, info, path, value)
+            return by_fields(value, path)
+
+        return complete_object
+
+    def _by_fields(
+        self, return_type: GraphQLObjectType, nodes: FieldDetailsList
+    ) -> Complete | None:
+        """The completer of objects field by field, each field planned."""
+        execution = self.execution
         grouped, deferred, _ = execution.collect_subfields(return_type, nodes)
-        if deferred or any(_directed(details) for details in nodes):
+        if deferred or any(directed(details) for details in nodes):
             return None
         fields: list[tuple[str, FieldDetailsList, FieldPlan, Complete]] = []
         pages: list[Page] = []
         for name, field_nodes in grouped.items():
             at = Path(None, name, return_type.name)
             plan = execution._plan(return_type, field_nodes, at)
-            if plan is None or any(_directed(details) for details in field_nodes):
+            if plan is None or any(directed(details) for details in field_nodes):
                 return None
-            if _may_wait(plan.field):
-                page = _page_ahead(return_type.name, plan)
+            if plan.may_wait:
+                page = plan.page_ahead
                 if page is None:
                     return None
                 pages.append(page)
@@ -420,12 +480,6 @@ class _Completion:
             return _gathered_object(completed, waiting) if waiting else completed
 
         return complete_object
-
-
-def _directed(details: Any) -> bool:
-    """Whether a field node carries a directive beyond @skip and @include (which field
-    collection has already applied)."""
-    return any(d.name.value not in ("skip", "include") for d in details.node.directives or ())
 
 
 def _may_wait(field: StrawberryField) -> bool:

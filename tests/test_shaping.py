@@ -1,0 +1,173 @@
+"""Values shaped whole answer, and fail, exactly as field-by-field completion does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from api_fixture import load_portfolio
+from starlette.testclient import TestClient
+from test_execution import VARIED
+from test_lookahead import EVERYTHING
+
+import schema.types
+from graph.connection import Database
+from graph.settings import Settings
+from schema.app import create_app
+from schema.shaping import Shaping
+
+# Connections read ahead under each country: cursors, page info and totals, aliases,
+# __typename at every level, fragments, a list and a single link, a through field.
+NESTED = """
+fragment Project on Project { __typename code title status budget { amount currency } }
+{ countries(first: 3) { edges { node {
+  iso2 name
+  projects(first: 2) {
+    __typename totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }
+    edges { __typename cursor node { ...Project
+      donors: contributions { __typename donor { name } amount { amount currency } }
+      sectors { name }
+      office { name }
+      videos(first: 1) { pageInfo { hasNextPage endCursor } edges { cursor node { title } } }
+    } }
+  }
+  none: projects(first: 0) { pageInfo { hasNextPage startCursor endCursor } edges { cursor } }
+} } } }
+"""
+
+AFTER = """
+query After($after: String) { country(iso2: "ML") {
+  projects(first: 1, after: $after) { pageInfo { hasPreviousPage } edges { node { code } } }
+} }
+"""
+
+
+@pytest.fixture(scope="module")
+def client(session_db: Database, neo4j_settings: Settings) -> Iterator[TestClient]:
+    load_portfolio(session_db)
+    with TestClient(create_app(neo4j_settings)) as client:
+        yield client
+
+
+def _post(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> Any:
+    return client.post("/graphql", json={"query": query, "variables": variables or {}}).json()
+
+
+def _both(
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    variables: dict[str, Any] | None = None,
+) -> tuple[Any, Any, tuple[int, int]]:
+    """The answer shaped, the answer completed field by field, and how many connections
+    each built as objects (``build_connection``: the others were shaped from rows)."""
+    built: list[int] = []
+    build = schema.types.build_connection
+
+    def counted(*args: Any) -> Any:
+        built.append(1)
+        return build(*args)
+
+    monkeypatch.setattr(schema.types, "build_connection", counted)
+    shaped = _post(client, query, variables)
+    connections = len(built)
+    monkeypatch.setattr(Shaping, "object", lambda self, object_type, nodes: None)
+    unshaped = _post(client, query, variables)
+    return shaped, unshaped, (connections, len(built) - connections)
+
+
+def test_nested_connections_are_shaped_from_their_rows(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shaped, unshaped, (built, built_unshaped) = _both(client, monkeypatch, NESTED)
+    assert "errors" not in shaped, shaped
+    assert shaped == unshaped
+    countries = shaped["data"]["countries"]["edges"]
+    shown = [len(c["node"]["projects"]["edges"]) for c in countries]
+    assert shown == [2, 2, 2]
+    # Field by field: the root, each country's two connections and each project's videos.
+    # Shaped: the root, and the first country's two and its first project's videos: the
+    # first item of a list is completed field by field (its fields are planned at the
+    # second). Everything else is shaped from the rows.
+    assert built_unshaped == 1 + 2 * 3 + sum(shown)
+    assert built == 1 + 2 + 1
+    assert [c["node"]["iso2"] for c in countries] == ["BF", "ML", "NE"]
+    mali = countries[1]["node"]
+    assert mali["projects"]["totalCount"] == 3
+    assert [e["node"]["code"] for e in mali["projects"]["edges"]] == ["AG-1", "AG-2"]
+    info = mali["projects"]["pageInfo"]
+    assert (info["hasNextPage"], info["hasPreviousPage"], info["__typename"]) == (
+        True,
+        False,
+        "PageInfo",
+    )
+    assert info["endCursor"] == mali["projects"]["edges"][1]["cursor"]
+    assert mali["none"] == {
+        "pageInfo": {"hasNextPage": True, "startCursor": None, "endCursor": None},
+        "edges": [],
+    }
+
+
+def test_a_cursor_shaped_pages_on_and_one_of_another_list_is_refused(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _post(client, NESTED)["data"]["countries"]["edges"][1]["node"]["projects"]
+    after = first["edges"][0]["cursor"]
+    shaped, unshaped, _ = _both(client, monkeypatch, AFTER, {"after": after})
+    assert shaped == unshaped
+    assert shaped["data"]["country"]["projects"] == {
+        "pageInfo": {"hasPreviousPage": True},
+        "edges": [{"node": {"code": "AG-2"}}],
+    }
+    burkina = _post(client, NESTED)["data"]["countries"]["edges"][0]["node"]["projects"]
+    foreign = burkina["edges"][0]["cursor"]
+    shaped, unshaped, _ = _both(client, monkeypatch, AFTER, {"after": foreign})
+    assert shaped == unshaped
+    assert shaped["errors"][0]["message"] == (
+        f"cursor {foreign!r} belongs to another list: use a cursor from this field with the "
+        "same where and orderBy"
+    )
+    assert shaped["errors"][0]["path"] == ["country", "projects"]
+
+
+@pytest.mark.parametrize("query", [EVERYTHING, VARIED], ids=["everything", "varied"])
+def test_every_field_answers_as_field_by_field(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    first = _post(client, '{ project(code: "AG-1") { id } }')["data"]["project"]["id"]
+    variables = {"lang": "fr", "n": 4, "with": True, "id": first} if query is VARIED else {}
+    shaped, unshaped, _ = _both(client, monkeypatch, query, variables)
+    assert "errors" not in shaped, shaped
+    assert shaped == unshaped
+
+
+def test_an_error_inside_a_shaped_value_is_located_as_field_by_field(
+    client: TestClient, session_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a status the loaders would never write, which no ProjectStatus member holds
+    def set_status(status: str) -> None:
+        session_db.write(
+            lambda tx: tx.run(
+                "MATCH (p:Project {code: 'AG-2'}) SET p.status = $status", status=status
+            ).consume()
+        )
+
+    query = '{ country(iso2: "ML") { projects { edges { node { code status } } } } }'
+    before = _post(client, '{ project(code: "AG-2") { status } }')["data"]["project"]["status"]
+    set_status("bogus")
+    try:
+        shaped, unshaped, _ = _both(client, monkeypatch, query)
+    finally:
+        set_status(before.lower())
+    assert shaped == unshaped
+    edges = shaped["data"]["country"]["projects"]["edges"]
+    assert [(e["node"]["code"], e["node"]["status"]) for e in edges] == [
+        ("AG-1", "IMPLEMENTATION"),
+        ("AG-2", None),
+        ("AG-5", "IMPLEMENTATION"),
+    ]
+    [error] = shaped["errors"]
+    assert error["path"] == ["country", "projects", "edges", 1, "node", "status"]
+    assert error["message"] == "Unexpected error."  # masked: no internals in answers
