@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from test_execution import VARIED
 from test_lookahead import EVERYTHING
 
+import schema.pagination
 import schema.types
 from graph.connection import Database
 from graph.settings import Settings
@@ -64,7 +65,7 @@ def _both(
     """The answer shaped, the answer completed field by field, and how many connections
     each built as objects (``build_connection``: the others were shaped from rows)."""
     built: list[int] = []
-    build = schema.types.build_connection
+    build = schema.pagination.build_connection
 
     def counted(*args: Any) -> Any:
         built.append(1)
