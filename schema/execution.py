@@ -12,7 +12,8 @@ selected field (``FieldPlan``): the resolver, its arguments converted, whether i
 an ``Info``; a scalar or enum value is then completed in line. And where every field of
 a selection resolves at once (no ``async`` resolver, and no ``Later`` one but link fields
 whose pages were read ahead), a value is completed in one pass (``_Completion``), with
-no graphql-core work per object. Anything else (abstract types, fields that wait,
+no graphql-core work per object: shaped whole where it can be (``schema.shaping``),
+else field by field. Anything else (abstract types, fields that wait,
 objects without their pages) goes through graphql-core as before, and errors are
 located and propagated as graphql-core does, so the answers are graphql-core's.
 
