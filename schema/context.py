@@ -35,11 +35,12 @@ from graph.reads import (
     Row,
     counted_links_read,
     counts_read,
+    link_rows,
     links_read,
+    node_row,
     nodes_read,
     read_keyed,
     transactions_read,
-    with_ahead,
 )
 from schema.caching import ReadCache
 
@@ -128,8 +129,9 @@ class GraphLoaders:
         def read(keys: list[str]) -> KeyedRead:
             return nodes_read(kind, keys, ahead, transactions)
 
-        row: Row | None = await self._load(("node", kind, ahead, transactions), read, _none, key)
-        return None if row is None else with_ahead([row], ahead)[0]
+        lookup = ("node", kind, ahead, transactions)
+        values: list[Any] | None = await self._load(lookup, read, _none, key)
+        return None if values is None else node_row(values, ahead)
 
     async def page(
         self,
@@ -146,8 +148,8 @@ class GraphLoaders:
             return links_read(page, keys, ahead, properties)
 
         lookup = ("page", page, ahead, properties)
-        rows: list[Row] = await self._load(lookup, read, list, key)
-        return with_ahead(rows, ahead)
+        values: list[list[Any]] = await self._load(lookup, read, list, key)
+        return link_rows(values, page.listing.link, ahead)
 
     async def counted_page(
         self,
@@ -164,7 +166,7 @@ class GraphLoaders:
 
         lookup = ("counted page", page, ahead, properties)
         found: Row = await self._load(lookup, read, _no_rows, key)
-        return with_ahead(found["rows"], ahead), found["total"]
+        return link_rows(found["rows"], page.listing.link, ahead), found["total"]
 
     async def count(self, listing: Listing, key: str) -> int:
         return await self._load(("count", listing), partial(counts_read, listing), int, key)
@@ -231,7 +233,7 @@ class GraphLoaders:
         return await to_thread.run_sync(partial(self._db.read, work, *args, **kwargs))
 
 
-def _none() -> None:
+def _none() -> Any:
     return None
 
 

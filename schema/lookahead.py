@@ -250,7 +250,8 @@ def _plan(
             one = single and entry.shape is Shape.ONE
             within = _plan(selection, within_items, entry.to, one)
         properties = _properties(within_items, entry.to, entry.shape)
-        pages.append(Ahead(page, within, properties, counted=_counts(entry, field)))
+        counted, link = _counts(entry, field), _shows_link(entry, field)
+        pages.append(Ahead(page, within, properties, counted=counted, link=link))
     return _merged((), tuple(pages))
 
 
@@ -313,9 +314,20 @@ def _counts(entry: Follow, field: Selected) -> bool:
     return entry.shape is Shape.CONNECTION and any(i.name == "totalCount" for i in field.fields)
 
 
+def _shows_link(entry: Follow, field: Selected) -> bool:
+    """Whether ``field``'s rows need the relationship properties their fields show: not
+    when its objects show a node through a field (a contribution's ``donor``) and nothing
+    else is selected of them, as every other field of theirs reads the relationship."""
+    if entry.through is None:
+        return True
+    shown = _items(field.fields, entry.shape)
+    return any(item.name not in (entry.through, "__typename") for item in shown)
+
+
 def _merged(one: tuple[Ahead, ...], other: tuple[Ahead, ...]) -> tuple[Ahead, ...]:
     """The pages of both, each page once (a field selected twice, under aliases), with
-    what either reads ahead within it and the properties either needs."""
+    what either reads ahead within it and the properties (and relationship) either
+    needs."""
     pages = {item.page: item for item in one}
     for item in other:
         known = pages.get(item.page)
@@ -327,6 +339,7 @@ def _merged(one: tuple[Ahead, ...], other: tuple[Ahead, ...]) -> tuple[Ahead, ..
                 _merged(known.within, item.within),
                 _union(known.properties, item.properties),
                 known.counted or item.counted,
+                known.link or item.link,
             )
         )
     return tuple(pages.values())

@@ -1,4 +1,5 @@
-"""A real database connection that counts the queries its read transactions send."""
+"""A real database connection that counts the queries its read transactions send, and
+keeps their text."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ class _CountingTransaction:
         self._tx = tx
         self._counter = counter
 
-    def run(self, *args: Any, **kwargs: Any) -> Any:
+    def run(self, query: str, *args: Any, **kwargs: Any) -> Any:
         self._counter.queries += 1
-        return self._tx.run(*args, **kwargs)
+        self._counter.statements.append(query)
+        return self._tx.run(query, *args, **kwargs)
 
 
 class CountingDatabase(Database):
     """The real database, counting the queries read transactions send."""
 
     queries = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.statements: list[str] = []
 
     def read_versioned(
         self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs

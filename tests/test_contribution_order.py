@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from query_plans import relationship_index_seeks
+from test_country_order import rows_read
 
 from graph.connection import Database
 from graph.filters import Prop, Sort
@@ -67,10 +68,14 @@ def expected(descending: bool) -> list[tuple[str, float | None]]:
     return [*known, *missing]
 
 
+def _page(descending: bool, skip: int, limit: int) -> Page:
+    listing = Listing(Link.DONOR_CONTRIBUTIONS, None, (Sort(Prop.CONTRIBUTION_AMOUNT, descending),))
+    return Page(listing, skip, limit)
+
+
 def _read(descending: bool, skip: int, limit: int, ahead: bool) -> KeyedRead:
     """Big's page of contributions: by its key, or ahead of its node (in column a0)."""
-    listing = Listing(Link.DONOR_CONTRIBUTIONS, None, (Sort(Prop.CONTRIBUTION_AMOUNT, descending),))
-    page = Page(listing, skip, limit)
+    page = _page(descending, skip, limit)
     if ahead:
         return nodes_read(NodeKind.ORGANISATION, ["XM-BIG"], (Ahead(page),))
     return links_read(page, ["XM-BIG"])
@@ -78,7 +83,7 @@ def _read(descending: bool, skip: int, limit: int, ahead: bool) -> KeyedRead:
 
 def page(db: Database, descending: bool, skip: int, limit: int, ahead: bool) -> list[Any]:
     value = db.read(read_keyed, [_read(descending, skip, limit, ahead)])[0]["XM-BIG"]
-    rows = value["nested"]["a0"] if ahead else value
+    rows = rows_read(value, _page(descending, skip, limit), ahead)
     return [(row["node"]["code"], row["link"]["amount"]) for row in rows]
 
 

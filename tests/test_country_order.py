@@ -21,7 +21,10 @@ from graph.reads import (
     Listing,
     NodeKind,
     Page,
+    Row,
+    link_rows,
     links_read,
+    node_row,
     nodes_read,
     read_keyed,
 )
@@ -68,10 +71,17 @@ def _read(iso2: str, listing: Listing, skip: int, limit: int, ahead: bool) -> Ke
     return links_read(page, [iso2])
 
 
+def rows_read(value: Any, page: Page, ahead: bool) -> list[Row]:
+    """The rows of ``page`` in a value ``_read`` returned: by key, or ahead of a node."""
+    if ahead:
+        rows: list[Row] = node_row(value, (Ahead(page),))["nested"][page]
+        return rows
+    return link_rows(value, page.listing.link)
+
+
 def page(db: Database, iso2: str, listing: Listing, skip: int, limit: int, ahead: bool) -> Any:
     value = db.read(read_keyed, [_read(iso2, listing, skip, limit, ahead)])[0][iso2]
-    rows = value["nested"]["a0"] if ahead else value
-    return [row["node"]["code"] for row in rows]
+    return [row["node"]["code"] for row in rows_read(value, Page(listing, skip, limit), ahead)]
 
 
 BY_DEFAULT = Listing(Link.COUNTRY_PROJECTS)

@@ -125,3 +125,43 @@ def _answer(client: TestClient, db: CountingDatabase) -> tuple[Any, int]:
     body = client.post("/graphql", json={"query": EVERYTHING}).json()
     assert "errors" not in body, body["errors"]
     return body["data"], db.queries
+
+
+DONORS = """{ country(iso2: "ML") { projects(first: 5) { edges { node { code
+  contributions { donor { name } } } } } } }"""
+
+AMOUNTS = """{ country(iso2: "ML") { projects(first: 5) { edges { node { code
+  contributions { donor { name } }
+  amounts: contributions { __typename amount { amount currency } } } } } } }"""
+
+
+def test_a_contribution_is_read_with_its_amounts_only_when_they_are_selected(
+    session_db: Database, neo4j_settings: Settings
+) -> None:
+    load_portfolio(session_db)
+    db = CountingDatabase.connect(neo4j_settings)
+    with TestClient(create_app(neo4j_settings, db=db)) as client:
+        db.statements.clear()  # the app's checks at start
+        donors = client.post("/graphql", json={"query": DONORS}).json()
+        [read_donors] = db.statements
+        db.statements.clear()
+        amounts = client.post("/graphql", json={"query": AMOUNTS}).json()
+        [read_amounts] = db.statements
+    assert "errors" not in donors and "errors" not in amounts, (donors, amounts)
+    # the same page (an alias of it) needs the amounts: read once, with them
+    assert "CONTRIBUTES_TO" in read_donors and "r {.currency" not in read_donors
+    assert read_amounts.count("CONTRIBUTES_TO") == 1 and "r {.currency" in read_amounts
+    shown = amounts["data"]["country"]["projects"]["edges"]
+    assert donors["data"]["country"]["projects"]["edges"] == [
+        {"node": {"code": e["node"]["code"], "contributions": e["node"]["contributions"]}}
+        for e in shown
+    ]
+    first = shown[0]["node"]
+    assert (first["code"], first["contributions"], first["amounts"]) == (
+        "AG-1",
+        [{"donor": {"name": "Luxembourg Government"}}, {"donor": {"name": "European Union"}}],
+        [
+            {"__typename": "Contribution", "amount": {"amount": 600000.0, "currency": "EUR"}},
+            {"__typename": "Contribution", "amount": {"amount": 400000.0, "currency": "EUR"}},
+        ],
+    )
