@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
@@ -157,11 +158,16 @@ class Shaping:
         complete = self.of(plan.return_type, field_nodes)
         if complete is None:
             return None
+        from_row = _from_row(plan.return_type)
+        if from_row is not None and not field_nodes[0].node.arguments:
+            # what its resolver (``_all`` or ``_one``) makes of the rows, without it
+            if entry.shape is Shape.ONE:
+                return lambda value: complete(_first(_ahead(value, page), from_row))
+            return lambda value: complete([from_row(row) for row in _ahead(value, page)])
         resolve = plan.resolve_once()
 
         def shape(value: Any) -> Any:
-            if page not in value._ahead:
-                raise Unshaped
+            _ahead(value, page)
             return complete(_now(resolve(value)))
 
         return shape
@@ -186,9 +192,7 @@ class Shaping:
         after: str | None = plan.arguments.get("after")
 
         def shape(value: Any) -> Any:
-            rows = value._ahead.get(page)
-            if rows is None:
-                raise Unshaped
+            rows = _ahead(value, page)
 
             def scope() -> str:
                 return list_scope(page.listing, str(value._props[key_property]))
@@ -225,10 +229,7 @@ class Shaping:
         grouped, deferred, _ = self.execution.collect_subfields(edge_type, nodes)
         if deferred:
             return None
-        node_type = get_named_type(edge_type.fields["node"].type)
-        definition = node_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        origin = getattr(definition, "origin", None)
-        from_row: Callable[[Row], Any] | None = getattr(origin, "from_row", None)
+        from_row = _from_row(edge_type.fields["node"].type)
         if from_row is None:
             return None
         parts: list[tuple[str, Callable[[Row, int, Callable[[], str]], Any]]] = []
@@ -275,14 +276,46 @@ class Shaping:
         return lambda rows, scope: {name: part(rows, scope) for name, part in parts}
 
 
-_SETTLED = frozenset({str, int, float, bool, type(None), list})
-"""Types of values resolvers give that are never awaitable (checked first: it is cheaper)."""
+def _from_row(graphql_type: GraphQLOutputType) -> Callable[[Row], Any] | None:
+    """How the objects of ``graphql_type`` (its named type) are made from a row, if they
+    are (``from_row``: every node type, and those showing one through a field)."""
+    definition = get_named_type(graphql_type).extensions.get(
+        GraphQLCoreConverter.DEFINITION_BACKREF
+    )
+    from_row: Callable[[Row], Any] | None = getattr(
+        getattr(definition, "origin", None), "from_row", None
+    )
+    return from_row
+
+
+def _ahead(value: Any, page: Page) -> list[Row]:
+    """The rows of ``page`` read ahead for the object ``value``: ``Unshaped`` if they were
+    not (the field's resolver reads them)."""
+    rows: list[Row] | None = value._ahead.get(page)
+    if rows is None:
+        raise Unshaped
+    return rows
+
+
+def _first(rows: list[Row], from_row: Callable[[Row], Any]) -> Any:
+    return from_row(rows[0]) if rows else None
+
+
+_SETTLED: dict[type, bool] = {}
+"""Whether values of a type are never awaitable, by type: asking ``inspect`` about every
+value a resolver returns cost more than the rest of shaping it."""
 
 
 def _now(value: Any) -> Any:
     """``value``, which a resolver returned: ``Unshaped`` if it is to be awaited (from a
     resolver that did not say so), closed first, as field by field it is asked again."""
-    if type(value) in _SETTLED or not inspect.isawaitable(value):
+    kind = type(value)
+    settled = _SETTLED.get(kind)
+    if settled is None:
+        settled = not inspect.isawaitable(value)
+        if not isinstance(value, GeneratorType):  # awaitable or not by its code's flags
+            _SETTLED[kind] = settled
+    if settled:
         return value
     if inspect.iscoroutine(value):
         value.close()
