@@ -153,7 +153,7 @@ PROPERTIES: dict[str, dict[str, Properties]] = {
         "url": ("url",),
         "sources": ("sources",),
         "loadedAt": ("loaded_at",),
-        "transactions": (),
+        "transactions": ("code",),  # read by the code when not read with the project
     },
     "Country": {"iso2": ("iso2",), "name": ("name",)},
     "Organisation": {
@@ -171,9 +171,10 @@ PROPERTIES: dict[str, dict[str, Properties]] = {
     "Document": {"title": ("title",), "url": ("url",), "category": ("category",)},
 }
 """Each type's scalar fields, by field name: the node properties they read without
-arguments. Rows read ahead carry only what their selection needs (and the node's key);
-a field not in the table (``Programme.title``, which may read its project's), or with
-an argument (``lang``), makes the rows carry every property."""
+arguments. Rows read ahead carry only what their selection needs, the node's key only
+for a global ID or link fields; a field not in the table (``Programme.title``, which
+may read its project's), or with an argument (``lang``), makes the rows carry every
+property."""
 
 
 SHARED: frozenset[Link] = frozenset(
@@ -265,16 +266,20 @@ def _properties(items: Sequence[Selected], to: str | None, shape: Shape) -> Prop
     if to is None or shape is Shape.ONE or to not in PROPERTIES:
         return None
     table = PROPERTIES[to]
-    names: list[LiteralString] = [KEY_PROPERTIES[to]]
+    names: list[LiteralString] = []
     links = FOLLOWS.get(to, {})
     for field in items:
-        if field.name in ("__typename", "id") or field.name in links:
+        if field.name == "__typename":
+            continue
+        if field.name == "id" or field.name in links:
+            # a global ID, and the reads and cursors of link fields, name the node's key
+            names.insert(0, KEY_PROPERTIES[to])
             continue
         read = table.get(field.name)
         if read is None or field.node.arguments:
             return None
         names.extend(read)
-    return tuple(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names or [KEY_PROPERTIES[to]]))
 
 
 def _union(one: Properties | None, other: Properties | None) -> Properties | None:
