@@ -29,11 +29,13 @@ from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     get_named_type,
     is_leaf_type,
 )
@@ -138,6 +140,8 @@ class Shaping:
         resolve, path = plan.resolve, plan.path
         if plan.leaf is not None:
             leaf = self.execution._leaf
+            if plan.leaf in _TEXTS:
+                return _text_leaf(plan, leaf)
             return lambda value: leaf(plan, _now(resolve(value, path)))
         complete = self.of(plan.return_type, field_nodes)
         if complete is None:
@@ -274,6 +278,25 @@ class Shaping:
                 return None
             parts.append((name, part(page_info_type.name, skip, limit)))
         return lambda rows, scope: {name: part(rows, scope) for name, part in parts}
+
+
+_TEXTS = (GraphQLString, GraphQLID)
+"""Scalars that serialise a ``str`` as itself (graphql-core's ``serialize_string`` and
+``serialize_id``)."""
+
+
+def _text_leaf(plan: FieldPlan, leaf: Callable[[FieldPlan, Any], Any]) -> Shaper:
+    """A ``String`` or ``ID`` field: a ``str`` its resolver returns is its value, as
+    serialising it would make it; anything else is completed as any leaf is."""
+    resolve, path = plan.resolve, plan.path
+
+    def shape(value: Any) -> Any:
+        result = resolve(value, path)
+        if type(result) is str:
+            return result
+        return leaf(plan, _now(result))
+
+    return shape
 
 
 def _from_row(graphql_type: GraphQLOutputType) -> Callable[[Row], Any] | None:
