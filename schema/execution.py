@@ -17,7 +17,8 @@ else field by field. Anything else (abstract types, fields that wait,
 objects without their pages) goes through graphql-core as before, and errors are
 located and propagated as graphql-core does, so the answers are graphql-core's.
 
-Fields met once are not planned: a list's fields are planned at its second item.
+Fields met once are not planned: a list's items are planned when the list holds several,
+and a field's at its second object.
 Arguments are converted once and shared by every object the field is resolved on:
 resolvers must not change them (none do).
 """
@@ -191,7 +192,9 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             key = (id(return_type), id(field_details_list))
             arguments = (field_details_list, return_type, info)
             make = self._make_completer
-            complete = self._completers.get(key, field_details_list, False, make, *arguments)
+            # a list of several items meets its item's fields again: plan it at once
+            now = type(result) is list and len(result) > 1
+            complete = self._completers.get(key, field_details_list, now, make, *arguments)
         if complete is None:
             return super().complete_value(
                 return_type, field_details_list, info, path, result, position_context
@@ -297,7 +300,8 @@ class _Memo(Generic[V]):
     what was made for it, so that its id is not reused. Asked with ``now=False``, it
     makes nothing the first time a field is met: a field resolved once (the root object
     of the benchmark's linked query has forty) costs more to plan than it saves; a list
-    meets its fields again at its second item.
+    meets its fields again at its second item. A list of several items has its
+    completer made at once (``PlannedExecution.complete_value``).
     """
 
     def __init__(self) -> None:
