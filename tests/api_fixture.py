@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.testclient import TestClient
+
 from graph.connection import Database
 from graph.project_writes import write_projects
 from loaders.records import ProjectRecord
@@ -136,3 +138,8 @@ def load_portfolio(db: Database) -> None:
         for project in PROJECTS
     ]
     write_projects(db, records)
+
+
+def post(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> Any:
+    """The whole response body (data and errors) of ``query`` posted to ``client``."""
+    return client.post("/graphql", json={"query": query, "variables": variables or {}}).json()

@@ -12,12 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_fixture import load_portfolio
 from pydantic import SecretStr
+from starlette.testclient import TestClient
 
 from graph.connection import Database, run_list
 from graph.migrations import migrate
 from graph.server import LocalServer
 from graph.settings import Settings
+from schema.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "luxdev"
@@ -59,6 +62,15 @@ def session_db(neo4j_settings: Settings) -> Iterator[Database]:
     migrate(db)
     yield db
     db.close()
+
+
+@pytest.fixture(scope="module")
+def portfolio(session_db: Database, neo4j_settings: Settings) -> Iterator[TestClient]:
+    """The API over the six-project portfolio of ``api_fixture``, loaded anew for each
+    module that asks for it."""
+    load_portfolio(session_db)
+    with TestClient(create_app(neo4j_settings)) as client:
+        yield client
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_fixture import load_portfolio
 from conftest import graph_counts
 from graphql import (
     GraphQLID,
@@ -22,35 +21,28 @@ from graphql import (
 from starlette.testclient import TestClient
 
 from graph.connection import Database
-from graph.settings import Settings
-from schema.app import create_app
 from schema.node import encode_global_id
 from schema.query import schema
 
 
-@pytest.fixture(scope="module")
-def client(session_db: Database, neo4j_settings: Settings) -> Iterator[TestClient]:
-    load_portfolio(session_db)
-    with TestClient(create_app(neo4j_settings)) as client:
-        yield client
-
-
-def run(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+def run(portfolio: TestClient, query: str, **variables: Any) -> dict[str, Any]:
     """The data of ``query``; fails the test on any GraphQL error."""
-    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+    body = portfolio.post("/graphql", json={"query": query, "variables": variables}).json()
     assert "errors" not in body, body["errors"]
     return body["data"]  # type: ignore[no-any-return]
 
 
-def errors(client: TestClient, query: str, **variables: Any) -> list[str]:
-    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+def errors(portfolio: TestClient, query: str, **variables: Any) -> list[str]:
+    body = portfolio.post("/graphql", json={"query": query, "variables": variables}).json()
     return [error["message"] for error in body.get("errors", [])]
 
 
-def codes(client: TestClient, where: str, order: str = "") -> list[str]:
+def codes(portfolio: TestClient, where: str, order: str = "") -> list[str]:
     """The codes of the projects ``where`` selects, in ``order`` (by code by default)."""
     arguments = f"where: {where}" + (f", orderBy: {order}" if order else "")
-    data = run(client, f"{{ projects({arguments}, first: 100) {{ edges {{ node {{ code }} }} }} }}")
+    data = run(
+        portfolio, f"{{ projects({arguments}, first: 100) {{ edges {{ node {{ code }} }} }} }}"
+    )
     return [edge["node"]["code"] for edge in data["projects"]["edges"]]
 
 
@@ -119,13 +111,13 @@ ALL = ["AG-1", "AG-2", "AG-3", "AG-4", "AG-5", "AG-6"]
         ("{OR: []}", []),
     ],
 )
-def test_each_filter_operator(client: TestClient, where: str, expected: list[str]) -> None:
-    assert codes(client, where) == expected
+def test_each_filter_operator(portfolio: TestClient, where: str, expected: list[str]) -> None:
+    assert codes(portfolio, where) == expected
 
 
-def test_filters_on_a_nested_connection(client: TestClient) -> None:
+def test_filters_on_a_nested_connection(portfolio: TestClient) -> None:
     data = run(
-        client,
+        portfolio,
         """{ country(iso2: "ML") { projects(where: {budgetCurrency: {eq: "EUR"}}) {
                totalCount edges { node { code } } } } }""",
     )
@@ -149,13 +141,13 @@ def test_filters_on_a_nested_connection(client: TestClient) -> None:
         ("[{field: CODE, direction: DESC}]", list(reversed(ALL))),
     ],
 )
-def test_sorting(client: TestClient, order: str, expected: list[str]) -> None:
-    assert codes(client, "{}", order) == expected
+def test_sorting(portfolio: TestClient, order: str, expected: list[str]) -> None:
+    assert codes(portfolio, "{}", order) == expected
 
 
-def test_a_donors_contributions_sorted_by_amount(client: TestClient) -> None:
+def test_a_donors_contributions_sorted_by_amount(portfolio: TestClient) -> None:
     data = run(
-        client,
+        portfolio,
         """{ organisation(key: "XM-DAC-22-2") { contributions(orderBy: [{field: AMOUNT,
                direction: DESC}]) { totalCount edges { node {
                  project { code } amount { amount currency } } } } } }""",
@@ -187,8 +179,8 @@ query ($where: ProjectWhere) { projects(where: $where, first: 1) { aggregate {
 """
 
 
-def test_aggregates_over_the_whole_list(client: TestClient) -> None:
-    aggregate = run(client, AGGREGATE)["projects"]["aggregate"]
+def test_aggregates_over_the_whole_list(portfolio: TestClient) -> None:
+    aggregate = run(portfolio, AGGREGATE)["projects"]["aggregate"]
     assert aggregate["count"] == 6
     assert aggregate["sumBudget"] == money((4_300_000, "EUR"), (3_500_000, "USD"))
     assert aggregate["budget"] == [
@@ -278,9 +270,9 @@ def test_aggregates_over_the_whole_list(client: TestClient) -> None:
     ]  # fmt: skip
 
 
-def test_aggregates_follow_the_filter(client: TestClient) -> None:
+def test_aggregates_follow_the_filter(portfolio: TestClient) -> None:
     where = {"countries": {"some": {"iso2": {"eq": "NE"}}}, "status": {"eq": "CLOSED"}}
-    aggregate = run(client, AGGREGATE, where=where)["projects"]["aggregate"]
+    aggregate = run(portfolio, AGGREGATE, where=where)["projects"]["aggregate"]
     assert aggregate["count"] == 1
     assert aggregate["sumBudget"] == money((800_000, "EUR"))
     assert aggregate["byDonor"][0]["donor"]["key"] == "XI-IATI-EC_INTPA"
@@ -290,9 +282,9 @@ def test_aggregates_follow_the_filter(client: TestClient) -> None:
     ]  # fmt: skip
 
 
-def test_aggregates_on_nested_connections(client: TestClient) -> None:
+def test_aggregates_on_nested_connections(portfolio: TestClient) -> None:
     data = run(
-        client,
+        portfolio,
         """{ countries(first: 10) { edges { node { iso2
                projects { aggregate { count sumBudget { amount currency } } } } } } }""",
     )
@@ -316,20 +308,20 @@ PAGE = """query ($where: ProjectWhere, $first: Int, $after: String) {
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
 
 
-def page(client: TestClient, **variables: Any) -> dict[str, Any]:
-    return run(client, PAGE, **variables)["projects"]  # type: ignore[no-any-return]
+def page(portfolio: TestClient, **variables: Any) -> dict[str, Any]:
+    return run(portfolio, PAGE, **variables)["projects"]  # type: ignore[no-any-return]
 
 
-def test_pages_walk_a_filtered_sorted_list_first_to_last(client: TestClient) -> None:
+def test_pages_walk_a_filtered_sorted_list_first_to_last(portfolio: TestClient) -> None:
     where = {"status": {"in": ["IMPLEMENTATION", "CLOSED"]}}
-    first = page(client, where=where, first=2)
+    first = page(portfolio, where=where, first=2)
     assert [e["node"]["code"] for e in first["edges"]] == ["AG-5", "AG-6"]
     assert first["pageInfo"]["hasNextPage"] is True
     assert first["pageInfo"]["hasPreviousPage"] is False
     assert first["pageInfo"]["endCursor"] == first["edges"][-1]["cursor"]
-    second = page(client, where=where, first=2, after=first["pageInfo"]["endCursor"])
+    second = page(portfolio, where=where, first=2, after=first["pageInfo"]["endCursor"])
     assert [e["node"]["code"] for e in second["edges"]] == ["AG-1", "AG-2"]
-    last = page(client, where=where, first=2, after=second["pageInfo"]["endCursor"])
+    last = page(portfolio, where=where, first=2, after=second["pageInfo"]["endCursor"])
     assert [e["node"]["code"] for e in last["edges"]] == ["AG-3"]
     assert last["pageInfo"]["hasNextPage"] is False
     assert last["pageInfo"]["hasPreviousPage"] is True
@@ -342,21 +334,21 @@ COUNTRY_PAGE = """query ($first: Int, $after: String) { country(iso2: "ML") {
     totalCount edges { node { code } } pageInfo { hasNextPage endCursor } } } }"""
 
 
-def test_a_parents_filtered_list_is_counted_and_paged_to_its_end(client: TestClient) -> None:
+def test_a_parents_filtered_list_is_counted_and_paged_to_its_end(portfolio: TestClient) -> None:
     """Counted in the pass that pages it: every page, and one past the end, has the total."""
     seen: list[tuple[int, list[str], bool]] = []
     after = None
     for _ in range(3):
-        projects = run(client, COUNTRY_PAGE, first=2, after=after)["country"]["projects"]
+        projects = run(portfolio, COUNTRY_PAGE, first=2, after=after)["country"]["projects"]
         codes = [edge["node"]["code"] for edge in projects["edges"]]
         seen.append((projects["totalCount"], codes, projects["pageInfo"]["hasNextPage"]))
         after = projects["pageInfo"]["endCursor"] or after
     assert seen == [(3, ["AG-2", "AG-1"], True), (3, ["AG-5"], False), (3, [], False)]
 
 
-def test_a_page_past_the_end_and_an_empty_list(client: TestClient) -> None:
-    full = page(client, first=6)
-    past = page(client, first=6, after=full["pageInfo"]["endCursor"])
+def test_a_page_past_the_end_and_an_empty_list(portfolio: TestClient) -> None:
+    full = page(portfolio, first=6)
+    past = page(portfolio, first=6, after=full["pageInfo"]["endCursor"])
     assert past["edges"] == []
     assert past["pageInfo"] == {
         "hasNextPage": False,
@@ -365,41 +357,43 @@ def test_a_page_past_the_end_and_an_empty_list(client: TestClient) -> None:
         "endCursor": None,
     }
     where = {"status": {"in": ["IMPLEMENTATION", "CLOSED"]}}
-    whole = page(client, where=where, first=5)
-    beyond = page(client, where=where, first=5, after=whole["pageInfo"]["endCursor"])
+    whole = page(portfolio, where=where, first=5)
+    beyond = page(portfolio, where=where, first=5, after=whole["pageInfo"]["endCursor"])
     assert (len(whole["edges"]), beyond["edges"], beyond["totalCount"]) == (5, [], 5)
-    empty = page(client, where={"code": {"eq": "nothing"}}, first=5)
+    empty = page(portfolio, where={"code": {"eq": "nothing"}}, first=5)
     assert (empty["edges"], empty["totalCount"]) == ([], 0)
     assert empty["pageInfo"]["hasNextPage"] is False
-    assert page(client, first=0)["edges"] == []
+    assert page(portfolio, first=0)["edges"] == []
 
 
-def test_a_cursor_from_another_query_is_refused(client: TestClient) -> None:
-    cursor = page(client, first=2)["pageInfo"]["endCursor"]
-    other_filter = errors(client, PAGE, where={"status": {"eq": "CLOSED"}}, first=2, after=cursor)
+def test_a_cursor_from_another_query_is_refused(portfolio: TestClient) -> None:
+    cursor = page(portfolio, first=2)["pageInfo"]["endCursor"]
+    other_filter = errors(
+        portfolio, PAGE, where={"status": {"eq": "CLOSED"}}, first=2, after=cursor
+    )
     assert other_filter == [
         f"cursor {cursor!r} belongs to another list: use a cursor from this field with the "
         "same where and orderBy"
     ]
     other_list = errors(
-        client,
+        portfolio,
         """query ($after: String) { country(iso2: "ML") {
              projects(first: 2, after: $after) { edges { node { code } } } } }""",
         after=cursor,
     )
     assert len(other_list) == 1 and "belongs to another list" in other_list[0]
-    assert errors(client, PAGE, first=2, after="bm90LWEtY3Vyc29y") == [
+    assert errors(portfolio, PAGE, first=2, after="bm90LWEtY3Vyc29y") == [
         "invalid cursor 'bm90LWEtY3Vyc29y'"
     ]
 
 
-def test_page_size_limits(client: TestClient) -> None:
-    assert errors(client, PAGE, first=101) == ["first must be between 0 and 100, got 101"]
-    assert errors(client, PAGE, first=-1) == ["first must be between 0 and 100, got -1"]
+def test_page_size_limits(portfolio: TestClient) -> None:
+    assert errors(portfolio, PAGE, first=101) == ["first must be between 0 and 100, got 101"]
+    assert errors(portfolio, PAGE, first=-1) == ["first must be between 0 and 100, got -1"]
 
 
-def test_a_date_filter_refuses_what_is_not_a_date(client: TestClient) -> None:
-    assert errors(client, PAGE, where={"startDate": {"gte": "last year"}}) == [
+def test_a_date_filter_refuses_what_is_not_a_date(portfolio: TestClient) -> None:
+    assert errors(portfolio, PAGE, where={"startDate": {"gte": "last year"}}) == [
         "start_date: 'last year' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
     ]
 
@@ -412,9 +406,9 @@ NODE = """query ($id: ID!) { node(id: $id) { __typename id
   ... on Programme { key } } }"""
 
 
-def test_every_node_comes_back_by_its_global_id(client: TestClient) -> None:
+def test_every_node_comes_back_by_its_global_id(portfolio: TestClient) -> None:
     data = run(
-        client,
+        portfolio,
         """{ project(code: "AG-1") { id countries { id } contributions { donor { id } }
              sectors { id } programme { id } videos { edges { node { id } } } }
            documents { edges { node { id } } } }""",
@@ -429,7 +423,7 @@ def test_every_node_comes_back_by_its_global_id(client: TestClient) -> None:
         project["videos"]["edges"][0]["node"]["id"],
         data["documents"]["edges"][0]["node"]["id"],
     ]
-    found = [run(client, NODE, id=global_id)["node"] for global_id in ids]
+    found = [run(portfolio, NODE, id=global_id)["node"] for global_id in ids]
     assert [(node["__typename"], node["id"]) for node in found] == [
         (typename, global_id)
         for typename, global_id in zip(
@@ -448,12 +442,12 @@ def test_every_node_comes_back_by_its_global_id(client: TestClient) -> None:
     assert len(set(ids)) == len(ids)
 
 
-def test_unknown_and_malformed_global_ids(client: TestClient) -> None:
+def test_unknown_and_malformed_global_ids(portfolio: TestClient) -> None:
     missing = encode_global_id("Project", "AG-404")
-    assert run(client, NODE, id=missing) == {"node": None}
-    assert errors(client, NODE, id="Project:AG-1") == ["invalid global ID 'Project:AG-1'"]
+    assert run(portfolio, NODE, id=missing) == {"node": None}
+    assert errors(portfolio, NODE, id="Project:AG-1") == ["invalid global ID 'Project:AG-1'"]
     forged = encode_global_id("Secret", "x")
-    assert errors(client, NODE, id=forged) == [f"invalid global ID {forged!r}"]
+    assert errors(portfolio, NODE, id=forged) == [f"invalid global ID {forged!r}"]
 
 
 # --- injection ------------------------------------------------------------------------
@@ -544,7 +538,7 @@ def string_argument_queries() -> list[str]:
     return queries
 
 
-def test_no_string_argument_reaches_cypher(client: TestClient, session_db: Database) -> None:
+def test_no_string_argument_reaches_cypher(portfolio: TestClient, session_db: Database) -> None:
     queries = string_argument_queries()
     # Spot checks that the walk covers the schema: roots, nested fields, filter leaves.
     assert len(queries) > 250
@@ -557,7 +551,7 @@ def test_no_string_argument_reaches_cypher(client: TestClient, session_db: Datab
     before = graph_counts(session_db)
     for query in queries:
         for payload in PAYLOADS:
-            body = client.post("/graphql", json={"query": query, "variables": {"s": payload}})
+            body = portfolio.post("/graphql", json={"query": query, "variables": {"s": payload}})
             result = body.json()
             messages = [error["message"] for error in result.get("errors", [])]
             # Either an answer (nothing matched) or a precise refusal: never a failure.

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import strawberry
-from api_fixture import load_portfolio
+from api_fixture import post
 from starlette.testclient import TestClient
 from test_lookahead import EVERYTHING
 
-from graph.connection import Database
-from graph.settings import Settings
-from schema.app import create_app
 from schema.execution import PlannedExecution
 
 # Arguments from variables and literals, directives, aliases, __typename, an abstract
@@ -50,19 +46,8 @@ FAILING = """{
 }"""
 
 
-@pytest.fixture(scope="module")
-def client(session_db: Database, neo4j_settings: Settings) -> Iterator[TestClient]:
-    load_portfolio(session_db)
-    with TestClient(create_app(neo4j_settings)) as client:
-        yield client
-
-
-def _post(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> Any:
-    return client.post("/graphql", json={"query": query, "variables": variables or {}}).json()
-
-
 def _both(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch, query: str, variables: dict[str, Any]
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch, query: str, variables: dict[str, Any]
 ) -> tuple[Any, Any, int]:
     """The answer planned, the answer with no field planned, and how many plans were made."""
     made: list[str] = []
@@ -75,16 +60,16 @@ def _both(
         return plan
 
     monkeypatch.setattr(PlannedExecution, "_make_plan", counted)
-    planned = _post(client, query, variables)
+    planned = post(portfolio, query, variables)
     monkeypatch.setattr(PlannedExecution, "_make_plan", lambda self, *args: None)
-    unplanned = _post(client, query, variables)
+    unplanned = post(portfolio, query, variables)
     return planned, unplanned, len(made)
 
 
 def test_planned_fields_answer_what_graphql_core_answers(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    planned, unplanned, plans = _both(client, monkeypatch, EVERYTHING, {})
+    planned, unplanned, plans = _both(portfolio, monkeypatch, EVERYTHING, {})
     assert "errors" not in planned, planned
     assert planned == unplanned
     assert len(planned["data"]["projects"]["edges"]) == 6
@@ -92,7 +77,7 @@ def test_planned_fields_answer_what_graphql_core_answers(
 
 
 def test_fields_are_planned_once_and_later_objects_completed_in_one_pass(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     executed: list[str] = []
     execute = PlannedExecution.execute_field
@@ -103,7 +88,7 @@ def test_fields_are_planned_once_and_later_objects_completed_in_one_pass(
 
     monkeypatch.setattr(PlannedExecution, "execute_field", counted)
     query = "{ projects(first: 6) { edges { node { code title } } } }"
-    planned, unplanned, plans = _both(client, monkeypatch, query, {})
+    planned, unplanned, plans = _both(portfolio, monkeypatch, query, {})
     assert planned == unplanned
     assert len(planned["data"]["projects"]["edges"]) == 6
     # Planned: projects and edges are met once and left to graphql-core; the edges are
@@ -115,11 +100,11 @@ def test_fields_are_planned_once_and_later_objects_completed_in_one_pass(
 
 
 def test_arguments_directives_and_abstract_types_answer_as_unplanned(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = _post(client, '{ project(code: "AG-1") { id } }')["data"]["project"]["id"]
+    first = post(portfolio, '{ project(code: "AG-1") { id } }')["data"]["project"]["id"]
     variables = {"lang": "fr", "n": 4, "with": True, "id": first}
-    planned, unplanned, plans = _both(client, monkeypatch, VARIED, variables)
+    planned, unplanned, plans = _both(portfolio, monkeypatch, VARIED, variables)
     assert "errors" not in planned, planned
     assert planned == unplanned
     data = planned["data"]
@@ -137,9 +122,9 @@ def test_arguments_directives_and_abstract_types_answer_as_unplanned(
 
 
 def test_errors_are_reported_as_unplanned(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    planned, unplanned, _ = _both(client, monkeypatch, FAILING, {})
+    planned, unplanned, _ = _both(portfolio, monkeypatch, FAILING, {})
     assert planned == unplanned
     # the non-null videos connection fails, so its nullable project is null; the rest stands
     assert planned == {

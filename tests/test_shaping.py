@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_fixture import load_portfolio
+from api_fixture import post
 from starlette.testclient import TestClient
 from test_execution import VARIED
 from test_lookahead import EVERYTHING
@@ -14,8 +13,6 @@ from test_lookahead import EVERYTHING
 import schema.pagination
 import schema.types
 from graph.connection import Database
-from graph.settings import Settings
-from schema.app import create_app
 from schema.shaping import Shaping
 
 # Connections read ahead under each country: cursors, page info and totals, aliases,
@@ -45,19 +42,8 @@ query After($after: String) { country(iso2: "ML") {
 """
 
 
-@pytest.fixture(scope="module")
-def client(session_db: Database, neo4j_settings: Settings) -> Iterator[TestClient]:
-    load_portfolio(session_db)
-    with TestClient(create_app(neo4j_settings)) as client:
-        yield client
-
-
-def _post(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> Any:
-    return client.post("/graphql", json={"query": query, "variables": variables or {}}).json()
-
-
 def _both(
-    client: TestClient,
+    portfolio: TestClient,
     monkeypatch: pytest.MonkeyPatch,
     query: str,
     variables: dict[str, Any] | None = None,
@@ -72,17 +58,17 @@ def _both(
         return build(*args)
 
     monkeypatch.setattr(schema.types, "build_connection", counted)
-    shaped = _post(client, query, variables)
+    shaped = post(portfolio, query, variables)
     connections = len(built)
     monkeypatch.setattr(Shaping, "object", lambda self, object_type, nodes: None)
-    unshaped = _post(client, query, variables)
+    unshaped = post(portfolio, query, variables)
     return shaped, unshaped, (connections, len(built) - connections)
 
 
 def test_nested_connections_are_shaped_from_their_rows(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shaped, unshaped, (built, built_unshaped) = _both(client, monkeypatch, NESTED)
+    shaped, unshaped, (built, built_unshaped) = _both(portfolio, monkeypatch, NESTED)
     assert "errors" not in shaped, shaped
     assert shaped == unshaped
     countries = shaped["data"]["countries"]["edges"]
@@ -111,19 +97,19 @@ def test_nested_connections_are_shaped_from_their_rows(
 
 
 def test_a_cursor_shaped_pages_on_and_one_of_another_list_is_refused(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = _post(client, NESTED)["data"]["countries"]["edges"][1]["node"]["projects"]
+    first = post(portfolio, NESTED)["data"]["countries"]["edges"][1]["node"]["projects"]
     after = first["edges"][0]["cursor"]
-    shaped, unshaped, _ = _both(client, monkeypatch, AFTER, {"after": after})
+    shaped, unshaped, _ = _both(portfolio, monkeypatch, AFTER, {"after": after})
     assert shaped == unshaped
     assert shaped["data"]["country"]["projects"] == {
         "pageInfo": {"hasPreviousPage": True},
         "edges": [{"node": {"code": "AG-2"}}],
     }
-    burkina = _post(client, NESTED)["data"]["countries"]["edges"][0]["node"]["projects"]
+    burkina = post(portfolio, NESTED)["data"]["countries"]["edges"][0]["node"]["projects"]
     foreign = burkina["edges"][0]["cursor"]
-    shaped, unshaped, _ = _both(client, monkeypatch, AFTER, {"after": foreign})
+    shaped, unshaped, _ = _both(portfolio, monkeypatch, AFTER, {"after": foreign})
     assert shaped == unshaped
     assert shaped["errors"][0]["message"] == (
         f"cursor {foreign!r} belongs to another list: use a cursor from this field with the "
@@ -134,17 +120,17 @@ def test_a_cursor_shaped_pages_on_and_one_of_another_list_is_refused(
 
 @pytest.mark.parametrize("query", [EVERYTHING, VARIED], ids=["everything", "varied"])
 def test_every_field_answers_as_field_by_field(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch, query: str
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:
-    first = _post(client, '{ project(code: "AG-1") { id } }')["data"]["project"]["id"]
+    first = post(portfolio, '{ project(code: "AG-1") { id } }')["data"]["project"]["id"]
     variables = {"lang": "fr", "n": 4, "with": True, "id": first} if query is VARIED else {}
-    shaped, unshaped, _ = _both(client, monkeypatch, query, variables)
+    shaped, unshaped, _ = _both(portfolio, monkeypatch, query, variables)
     assert "errors" not in shaped, shaped
     assert shaped == unshaped
 
 
 def test_an_error_inside_a_shaped_value_is_located_as_field_by_field(
-    client: TestClient, session_db: Database, monkeypatch: pytest.MonkeyPatch
+    portfolio: TestClient, session_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a status the loaders would never write, which no ProjectStatus member holds
     def set_status(status: str) -> None:
@@ -155,10 +141,10 @@ def test_an_error_inside_a_shaped_value_is_located_as_field_by_field(
         )
 
     query = '{ country(iso2: "ML") { projects { edges { node { code status } } } } }'
-    before = _post(client, '{ project(code: "AG-2") { status } }')["data"]["project"]["status"]
+    before = post(portfolio, '{ project(code: "AG-2") { status } }')["data"]["project"]["status"]
     set_status("bogus")
     try:
-        shaped, unshaped, _ = _both(client, monkeypatch, query)
+        shaped, unshaped, _ = _both(portfolio, monkeypatch, query)
     finally:
         set_status(before.lower())
     assert shaped == unshaped
