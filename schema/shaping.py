@@ -107,14 +107,32 @@ class Shaping:
 
         return shape
 
-    def _fields(
-        self, object_type: GraphQLObjectType, nodes: FieldDetailsList
-    ) -> list[tuple[str, Shaper]] | None:
+    def _selected(
+        self, object_type: Any, nodes: FieldDetailsList
+    ) -> list[tuple[str, str, FieldDetailsList]] | None:
+        """Each field ``nodes`` select of an object type: its response key, its name and
+        its nodes; ``None`` for another type, a deferred fragment or a directive beyond
+        @skip and @include (which field collection has already applied)."""
+        if not isinstance(object_type, GraphQLObjectType):
+            return None
         grouped, deferred, _ = self.execution.collect_subfields(object_type, nodes)
         if deferred or any(directed(details) for details in nodes):
             return None
-        parts = []
+        selected = []
         for name, field_nodes in grouped.items():
+            if any(directed(details) for details in field_nodes):
+                return None
+            selected.append((name, field_nodes[0].node.name.value, field_nodes))
+        return selected
+
+    def _fields(
+        self, object_type: GraphQLObjectType, nodes: FieldDetailsList
+    ) -> list[tuple[str, Shaper]] | None:
+        selected = self._selected(object_type, nodes)
+        if selected is None:
+            return None
+        parts = []
+        for name, _, field_nodes in selected:
             part = self._field(object_type, name, field_nodes)
             if part is None:
                 return None
@@ -124,8 +142,6 @@ class Shaping:
     def _field(
         self, object_type: GraphQLObjectType, name: str, field_nodes: FieldDetailsList
     ) -> Shaper | None:
-        if any(directed(details) for details in field_nodes):
-            return None
         if field_nodes[0].node.name.value == "__typename":
             type_name = object_type.name
             return lambda value: type_name
@@ -180,15 +196,13 @@ class Shaping:
         self, plan: FieldPlan, field_nodes: FieldDetailsList, page: Page
     ) -> Shaper | None:
         connection_type = get_named_type(plan.return_type)
-        if not isinstance(connection_type, GraphQLObjectType):
-            return None
-        grouped, deferred, _ = self.execution.collect_subfields(connection_type, field_nodes)
-        if deferred:
+        selected = self._selected(connection_type, field_nodes)
+        if selected is None or not isinstance(connection_type, GraphQLObjectType):
             return None
         skip, limit = page.skip, page.limit - 1
         parts: list[tuple[str, PagePart]] = []
-        for name, nodes in grouped.items():
-            part = self._connection_part(connection_type, nodes, skip, limit)
+        for name, field_name, nodes in selected:
+            part = self._connection_part(connection_type, field_name, nodes, skip, limit)
             if part is None:
                 return None
             parts.append((name, part))
@@ -208,14 +222,15 @@ class Shaping:
         return shape
 
     def _connection_part(
-        self, connection_type: GraphQLObjectType, nodes: FieldDetailsList, skip: int, limit: int
+        self,
+        connection_type: GraphQLObjectType,
+        field_name: str,
+        nodes: FieldDetailsList,
+        skip: int,
+        limit: int,
     ) -> PagePart | None:
-        if any(directed(details) for details in nodes):
-            return None
-        field_name = nodes[0].node.name.value
         if field_name == "__typename":
-            type_name = connection_type.name
-            return lambda rows, scope: type_name
+            return _constant(connection_type.name)
         if field_name == "totalCount":
             return _total
         field_type = connection_type.fields[field_name].type
@@ -228,19 +243,12 @@ class Shaping:
     def _edges(
         self, edge_type: Any, nodes: FieldDetailsList, skip: int, limit: int
     ) -> PagePart | None:
-        if not isinstance(edge_type, GraphQLObjectType):
-            return None
-        grouped, deferred, _ = self.execution.collect_subfields(edge_type, nodes)
-        if deferred:
-            return None
-        from_row = _from_row(edge_type.fields["node"].type)
-        if from_row is None:
+        selected = self._selected(edge_type, nodes)
+        from_row = _from_row(edge_type.fields["node"].type) if selected is not None else None
+        if selected is None or from_row is None:
             return None
         parts: list[tuple[str, Callable[[Row, int, Callable[[], str]], Any]]] = []
-        for name, field_nodes in grouped.items():
-            if any(directed(details) for details in field_nodes):
-                return None
-            field_name = field_nodes[0].node.name.value
+        for name, field_name, field_nodes in selected:
             if field_name == "__typename":
                 parts.append((name, _constant(edge_type.name)))
             elif field_name == "cursor":
@@ -264,16 +272,12 @@ class Shaping:
     def _page_info(
         self, page_info_type: Any, nodes: FieldDetailsList, skip: int, limit: int
     ) -> PagePart | None:
-        if not isinstance(page_info_type, GraphQLObjectType):
-            return None
-        grouped, deferred, _ = self.execution.collect_subfields(page_info_type, nodes)
-        if deferred:
+        selected = self._selected(page_info_type, nodes)
+        if selected is None:
             return None
         parts: list[tuple[str, PagePart]] = []
-        for name, field_nodes in grouped.items():
-            if any(directed(details) for details in field_nodes):
-                return None
-            part = _PAGE_INFO.get(field_nodes[0].node.name.value)
+        for name, field_name, _ in selected:
+            part = _PAGE_INFO.get(field_name)
             if part is None:
                 return None
             parts.append((name, part(page_info_type.name, skip, limit)))
