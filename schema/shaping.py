@@ -9,8 +9,11 @@ that was 31 ms of Python per request, twice the hand-written Cypher's whole time
 Where every field of a selection resolves at once, ``Shaping`` makes one function from
 an object to its response value instead, planned once per request:
 
-- a leaf: its resolver (one that needs no ``Info``) and graphql-core's serialisation;
-- a list or single link field: its resolver, over the rows read ahead;
+- a leaf: its resolver (one that needs no ``Info``) and graphql-core's serialisation,
+  but for a ``str`` a ``String`` or ``ID`` resolver returns, which is its own value;
+- a list or single link field: each row read ahead made an object by its type's
+  ``from_row``, as the field's resolver makes them (or the resolver itself, over those
+  rows, for a list of scalars or a field given arguments);
 - a connection link field: straight from the rows read ahead (edges, page info, cursors
   and the total read with them), as ``schema.pagination.build_connection`` shows them;
 - any other object: its fields, shaped in turn.
@@ -143,8 +146,7 @@ class Shaping:
         self, object_type: GraphQLObjectType, name: str, field_nodes: FieldDetailsList
     ) -> Shaper | None:
         if field_nodes[0].node.name.value == "__typename":
-            type_name = object_type.name
-            return lambda value: type_name
+            return _constant(object_type.name)
         plan = self.execution._plan(object_type, field_nodes, Path(None, name, object_type.name))
         if plan is None:
             return None
@@ -167,8 +169,9 @@ class Shaping:
     def _link(
         self, object_type: GraphQLObjectType, plan: FieldPlan, field_nodes: FieldDetailsList
     ) -> Shaper | None:
-        """A link field answered from the rows read ahead: a connection's from the rows
-        themselves, any other's through its resolver (which answers at once from them)."""
+        """A link field answered from the rows read ahead: a connection's, and a list's or
+        single object's of a type made from rows, from the rows themselves; any other's
+        through its resolver (which answers at once from them)."""
         entry = FOLLOWS.get(object_type.name, {}).get(plan.info.field_name)
         page = None if entry is None else plan.page_ahead
         if entry is None or page is None:
