@@ -406,19 +406,22 @@ class _Completion:
     def _object(self, return_type: GraphQLObjectType, nodes: FieldDetailsList) -> Complete | None:
         execution = self.execution
         shape = execution.shaping.object(return_type, nodes)
-        by_fields = self._by_fields(return_type, nodes)
         if shape is None:
-            return by_fields
+            return self._by_fields(return_type, nodes)
         info = self.info
+        by_fields: list[Complete | None] = []  # made for the first value shaping fails
 
         def complete_object(value: Any, path: Path) -> Any:
             try:
                 return shape(value)
             except Exception:
                 pass  # completed again, field by field, which locates the error
-            if by_fields is None:
+            if not by_fields:
+                by_fields.append(self._by_fields(return_type, nodes))
+            complete = by_fields[0]
+            if complete is None:
                 return execution.complete_by_fields(return_type, nodes, info, path, value)
-            return by_fields(value, path)
+            return complete(value, path)
 
         return complete_object
 
