@@ -12,7 +12,7 @@ synchronous, so the statement runs in a worker thread and the event loop stays f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
 
 from graph.aggregates import Measure, aggregate_read
 from graph.connection import Database, P, R, TxWork, Version
@@ -227,6 +228,10 @@ class GraphLoaders:
             loader = self._loaders[lookup] = DataLoader(load_fn=load)
         return await loader.load(key)
 
+    def release(self) -> None:
+        """Drops the request's loaders and what they loaded: the request is answered."""
+        self._loaders.clear()
+
     async def read(self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``work(tx, ...)`` in a read transaction in a worker thread, unbatched: for
         root fields (search) that cost one query per request anyway."""
@@ -248,3 +253,20 @@ class Context:
     request: Request | WebSocket
     response: Response | WebSocket | None
     loaders: GraphLoaders
+
+
+class ReleaseLoaders(SchemaExtension):
+    """Releases the request's loaders once its answer is built.
+
+    Each DataLoader's batch function closes over its ``GraphLoaders``, a cycle that holds
+    every row the request read until the collector finds it: in pauses of 60-180 ms
+    every few requests of the nested benchmark query.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            context = self.execution_context.context
+            if isinstance(context, Context):
+                context.loaders.release()

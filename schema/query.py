@@ -10,7 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from graph.reads import Link, Listing, NodeKind, Row
-from schema.context import Context
+from schema.context import Context, ReleaseLoaders
 from schema.execution import PlannedExecution
 from schema.lookahead import Later, Shape, ahead
 from schema.node import NODE_KINDS, Node, decode_global_id
@@ -137,11 +137,12 @@ class Query:
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> strawberry.Schema:
-    """The executable schema, with ``extensions`` (the app's protections) installed."""
+    """The executable schema, with ``extensions`` (the app's protections) installed, and
+    ``ReleaseLoaders``."""
     return strawberry.Schema(
         query=Query,
         config=StrawberryConfig(scalar_map=SCALARS),
-        extensions=list(extensions),
+        extensions=[*extensions, ReleaseLoaders],
         execution_context_class=PlannedExecution,
     )
 
