@@ -256,19 +256,15 @@ class Link(Enum):
         self._from_parent = None if parent is None else "MATCH (parent)" + match[parent.end() :]
 
     @property
-    def shown(self) -> LiteralString:
-        """The properties of ``r`` that fields show, as a map (``null`` when none do).
+    def shown(self) -> LiteralString | None:
+        """The properties of ``r`` that fields show, as a map (``None`` when none do:
+        rows then carry no link at all).
 
         Rows carry no other relationship property: reading every property of 8,000
         relationships (their load bookkeeping included) took a third of the nested
         benchmark query's statement.
         """
-        return _SHOWN.get(self, "null")
-
-    @property
-    def shows(self) -> bool:
-        """Whether fields show any property of ``r``: rows carry it only then."""
-        return self in _SHOWN
+        return _SHOWN.get(self)
 
     @property
     def parent_key(self) -> LiteralString:
@@ -558,8 +554,8 @@ def _rows_collected(
     link only where fields show some of it and ``with_link``, and its pages ahead
     (``_ahead_calls``). ``link_rows`` makes them rows."""
     calls, columns = _ahead_calls(ahead, "n, r")
-    shown: list[LiteralString] = [link.shown] if link.shows and with_link else []
-    values = ", ".join([_node_map(properties), *shown, *columns])
+    shown = link.shown if with_link else None
+    values = ", ".join([_node_map(properties), *([shown] if shown else []), *columns])
     return Compiled(calls.cypher + "RETURN collect([" + values + "]) AS rows", calls.parameters)
 
 
@@ -749,7 +745,7 @@ def link_rows(
 
     Rows come as lists, ``[node, link?, page…]``: a map per row, with keys and a null link
     where nothing is shown, took a fifth of the nested benchmark query's statement."""
-    return _rows(values, 2 if link.shows and with_link else 1, ahead)
+    return _rows(values, 2 if link.shown and with_link else 1, ahead)
 
 
 def node_row(values: list[Any], ahead: tuple[Ahead, ...] = ()) -> Row:
