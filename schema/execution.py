@@ -51,7 +51,7 @@ from strawberry.types.field import StrawberryField
 from graph.reads import Page
 from schema.lookahead import FOLLOWS, page_ahead
 from schema.selection import Selection, resolver_arguments
-from schema.shaping import Shaping, directed
+from schema.shaping import Shaping
 
 Resolve = Callable[[Any, Path], Any]
 
@@ -430,15 +430,15 @@ class _Completion:
     ) -> Complete | None:
         """The completer of objects field by field, each field planned."""
         execution = self.execution
-        grouped, deferred, _ = execution.collect_subfields(return_type, nodes)
-        if deferred or any(directed(details) for details in nodes):
+        selected = execution.shaping.selected(return_type, nodes)
+        if selected is None:
             return None
         fields: list[tuple[str, FieldDetailsList, FieldPlan, Complete]] = []
         pages: list[Page] = []
-        for name, field_nodes in grouped.items():
+        for name, _, field_nodes in selected:
             at = Path(None, name, return_type.name)
             plan = execution._plan(return_type, field_nodes, at)
-            if plan is None or any(directed(details) for details in field_nodes):
+            if plan is None:
                 return None
             if plan.may_wait:
                 page = plan.page_ahead

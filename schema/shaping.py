@@ -110,7 +110,7 @@ class Shaping:
 
         return shape
 
-    def _selected(
+    def selected(
         self, object_type: Any, nodes: FieldDetailsList
     ) -> list[tuple[str, str, FieldDetailsList]] | None:
         """Each field ``nodes`` select of an object type: its response key, its name and
@@ -119,11 +119,11 @@ class Shaping:
         if not isinstance(object_type, GraphQLObjectType):
             return None
         grouped, deferred, _ = self.execution.collect_subfields(object_type, nodes)
-        if deferred or any(directed(details) for details in nodes):
+        if deferred or any(_directed(details) for details in nodes):
             return None
         selected = []
         for name, field_nodes in grouped.items():
-            if any(directed(details) for details in field_nodes):
+            if any(_directed(details) for details in field_nodes):
                 return None
             selected.append((name, field_nodes[0].node.name.value, field_nodes))
         return selected
@@ -131,7 +131,7 @@ class Shaping:
     def _fields(
         self, object_type: GraphQLObjectType, nodes: FieldDetailsList
     ) -> list[tuple[str, Shaper]] | None:
-        selected = self._selected(object_type, nodes)
+        selected = self.selected(object_type, nodes)
         if selected is None:
             return None
         parts = []
@@ -199,7 +199,7 @@ class Shaping:
         self, plan: FieldPlan, field_nodes: FieldDetailsList, page: Page
     ) -> Shaper | None:
         connection_type = get_named_type(plan.return_type)
-        selected = self._selected(connection_type, field_nodes)
+        selected = self.selected(connection_type, field_nodes)
         if selected is None or not isinstance(connection_type, GraphQLObjectType):
             return None
         skip, limit = page.skip, page.limit - 1
@@ -246,7 +246,7 @@ class Shaping:
     def _edges(
         self, edge_type: Any, nodes: FieldDetailsList, skip: int, limit: int
     ) -> PagePart | None:
-        selected = self._selected(edge_type, nodes)
+        selected = self.selected(edge_type, nodes)
         from_row = _from_row(edge_type.fields["node"].type) if selected is not None else None
         if selected is None or from_row is None:
             return None
@@ -275,7 +275,7 @@ class Shaping:
     def _page_info(
         self, page_info_type: Any, nodes: FieldDetailsList, skip: int, limit: int
     ) -> PagePart | None:
-        selected = self._selected(page_info_type, nodes)
+        selected = self.selected(page_info_type, nodes)
         if selected is None:
             return None
         parts: list[tuple[str, PagePart]] = []
@@ -410,7 +410,7 @@ _PAGE_INFO: dict[str, Callable[[str, int, int], PagePart]] = {
 """Each ``PageInfo`` field of a page read ahead, as ``build_connection`` sets it."""
 
 
-def directed(details: Any) -> bool:
+def _directed(details: Any) -> bool:
     """Whether a field node carries a directive beyond @skip and @include (which field
     collection has already applied)."""
     return any(d.name.value not in ("skip", "include") for d in details.node.directives or ())
