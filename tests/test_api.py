@@ -19,7 +19,10 @@ from loaders.bulk import load_items
 from loaders.inputs import numbered
 from loaders.luxdev import PageError, parse_file
 from loaders.rejects import Rejected
+from schema.app import GraphQLApp
 from schema.node import encode_global_id
+from schema.protection import protections
+from schema.query import build_schema
 
 CONTRACT = """
 { project(code: "MLI/801") {
@@ -265,6 +268,24 @@ def test_a_page_size_over_the_maximum_is_refused(api: str) -> None:
 
 def test_an_unknown_project_is_null(api: str) -> None:
     assert graphql(api, '{ project(code: "NOPE/000") { code } }') == {"data": {"project": None}}
+
+
+def test_answers_are_utf8_json_with_texts_as_stored(api: str) -> None:
+    query = '{ project(code: "MLI/801") { videos(first: 1) { edges { node { title } } } } }'
+    response = httpx.post(f"{api}/graphql", json={"query": query})
+    title = VIDEO_TITLES[0].encode()
+    expected = b'{"data":{"project":{"videos":{"edges":[{"node":{"title":"' + title + b'"}}]}}}}'
+    assert (response.headers["content-type"], response.content) == ("application/json", expected)
+
+
+def test_an_integer_orjson_refuses_is_encoded_by_json(session_db: Database) -> None:
+    app = GraphQLApp(build_schema(protections(Settings())), session_db, None)
+    assert app.encode_json({"amount": 1.5, "text": "Périmètre"}) == (
+        '{"amount":1.5,"text":"Périmètre"}'.encode()
+    )
+    assert app.encode_json({"big": 2**70, "text": "Périmètre"}) == (
+        '{"big":1180591620717411303424,"text":"P\\u00e9rim\\u00e8tre"}'
+    )
 
 
 def test_health_and_graphiql(api: str) -> None:
