@@ -150,7 +150,7 @@ class GraphLoaders:
 
         lookup = ("page", page, ahead, properties)
         values: list[list[Any]] = await self._load(lookup, read, list, key)
-        return link_rows(values, page.listing.link, ahead)
+        return link_rows(values, page.listing.link, ahead, properties=properties)
 
     async def counted_page(
         self,
@@ -167,7 +167,8 @@ class GraphLoaders:
 
         lookup = ("counted page", page, ahead, properties)
         found: Row = await self._load(lookup, read, _no_rows, key)
-        return link_rows(found["rows"], page.listing.link, ahead), found["total"]
+        rows = link_rows(found["rows"], page.listing.link, ahead, properties=properties)
+        return rows, found["total"]
 
     async def count(self, listing: Listing, key: str) -> int:
         return await self._load(("count", listing), partial(counts_read, listing), int, key)
