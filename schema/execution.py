@@ -47,6 +47,7 @@ from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
 from strawberry.schema.schema import Schema, StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
 
 from graph.reads import Page
 from schema.lookahead import FOLLOWS, page_ahead
@@ -70,6 +71,7 @@ class FieldPlan:
         "may_wait",
         "non_null",
         "null_error",
+        "on_object",
         "path",
         "resolve",
         "return_type",
@@ -109,6 +111,8 @@ class FieldPlan:
         resolver = field.base_resolver
         self.uses_info = resolver is not None and resolver.info_parameter is not None
         """Whether the resolver takes an ``Info``, which names the path of each object."""
+        self.on_object = None if self.uses_info else _on_object(field, arguments)
+        """The resolver on any object, when it takes no ``Info``."""
         self._page: Page | UndefinedType | None = Undefined
 
     @property
@@ -528,27 +532,45 @@ def _resolver(
 ) -> Resolve:
     """How to call ``field``'s resolver on an object at a path, as Strawberry calls it."""
     resolver = field.base_resolver
+    if resolver is None or resolver.info_parameter is None:
+        on_object = _on_object(field, arguments)
+        return lambda source, path: on_object(source)
+    call, info_name = _call(resolver, arguments), resolver.info_parameter.name
+    return lambda source, path: call(source, {info_name: info_at(path)})
+
+
+def _on_object(field: StrawberryField, arguments: dict[str, Any]) -> Callable[[Any], Any]:
+    """``field``'s resolver on an object, for a resolver that takes no ``Info`` (which
+    names the object's path): a method without arguments is itself, which spares shaping
+    a call per value."""
+    resolver = field.base_resolver
     if resolver is None:
         default, name = field.default_resolver, field.python_name
-        return lambda source, path: default(source, name)
+        return lambda source: default(source, name)
+    function = cast(Callable[..., Any], resolver.wrapped_func)
+    if resolver.parent_parameter or resolver.root_parameter:
+        call = _call(resolver, arguments)
+        return lambda source: call(source, {})
+    if resolver.self_parameter is None:
+        return lambda source: function(**arguments)
+    return function if not arguments else lambda source: function(source, **arguments)
+
+
+def _call(
+    resolver: StrawberryResolver[Any], arguments: dict[str, Any]
+) -> Callable[[Any, dict[str, Any]], Any]:
+    """A call of ``resolver`` on an object, with keywords beyond its arguments."""
     function = cast(Callable[..., Any], resolver.wrapped_func)
     with_self = resolver.self_parameter is not None
     sources = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p]
-    info_name = resolver.info_parameter.name if resolver.info_parameter else None
-    if not (sources or info_name):
-        if with_self:
-            return lambda source, path: function(source, **arguments)
-        return lambda source, path: function(**arguments)
 
-    def resolve(source: Any, path: Path) -> Any:
-        keywords = dict(arguments)
+    def call(source: Any, extra: dict[str, Any]) -> Any:
+        keywords = {**arguments, **extra}
         for name in sources:
             keywords[name] = source
-        if info_name is not None:
-            keywords[info_name] = info_at(path)
         return function(source, **keywords) if with_self else function(**keywords)
 
-    return resolve
+    return call
 
 
 def _nodes(field_details_list: FieldDetailsList) -> list[Any]:

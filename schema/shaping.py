@@ -152,19 +152,18 @@ class Shaping:
             return None
         if plan.may_wait:
             return self._link(object_type, plan, field_nodes)
-        if plan.uses_info:
+        resolve = plan.on_object  # a resolver without an Info: paths are not needed
+        if resolve is None:
             return None
-        # a resolver without an Info never reads the path: the plan's serves every object
-        resolve, path = plan.resolve, plan.path
         if plan.leaf is not None:
             leaf = self.execution._leaf
             if plan.leaf in _TEXTS:
-                return _text_leaf(plan, leaf)
-            return lambda value: leaf(plan, _now(resolve(value, path)))
+                return _text_leaf(plan, resolve, leaf)
+            return lambda value: leaf(plan, _now(resolve(value)))
         complete = self.of(plan.return_type, field_nodes)
         if complete is None:
             return None
-        return lambda value: complete(_now(resolve(value, path)))
+        return lambda value: complete(_now(resolve(value)))
 
     def _link(
         self, object_type: GraphQLObjectType, plan: FieldPlan, field_nodes: FieldDetailsList
@@ -292,13 +291,14 @@ _TEXTS = (GraphQLString, GraphQLID)
 ``serialize_id``)."""
 
 
-def _text_leaf(plan: FieldPlan, leaf: Callable[[FieldPlan, Any], Any]) -> Shaper:
+def _text_leaf(
+    plan: FieldPlan, resolve: Callable[[Any], Any], leaf: Callable[[FieldPlan, Any], Any]
+) -> Shaper:
     """A ``String`` or ``ID`` field: a ``str`` its resolver returns is its value, as
     serialising it would make it; anything else is completed as any leaf is."""
-    resolve, path = plan.resolve, plan.path
 
     def shape(value: Any) -> Any:
-        result = resolve(value, path)
+        result = resolve(value)
         if type(result) is str:
             return result
         return leaf(plan, _now(result))
