@@ -31,6 +31,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar, cast
 
 from graphql import (
+    ExecutionResult,
+    ExperimentalIncrementalExecutionResults,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
@@ -148,6 +150,20 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             and not (self.middleware_manager and self.middleware_manager.middlewares)
             and not strawberry_schema.exception_handlers
         )
+
+    def build_response(
+        self, data: dict[str, Any] | None
+    ) -> ExecutionResult | ExperimentalIncrementalExecutionResults:
+        """The response, after which the request's plans and shapers are dropped.
+
+        They refer to this execution, which graphql-core's own bound methods keep in a
+        reference cycle: what they hold (700 objects for the nested benchmark query)
+        waited for the collector, in pauses of 30-57 ms every 70 such requests."""
+        response = super().build_response(data)
+        self._plans.clear()
+        self._completers.clear()
+        self.shaping.clear()
+        return response
 
     def execute_field(
         self,
@@ -331,6 +347,11 @@ class _Memo(Generic[V]):
         made = make(*arguments)
         self._made[key] = (nodes, made)
         return made
+
+    def clear(self) -> None:
+        """Forgets what was made (it is made again if asked for)."""
+        self._made.clear()
+        self._seen.clear()
 
 
 Complete = Callable[[Any, Path], Any]

@@ -75,6 +75,10 @@ class Shaping:
         # its id is not reused (as graphql-core's own memo of collected fields does)
         self._objects: dict[tuple[str, int], tuple[FieldDetailsList, Shaper | None]] = {}
 
+    def clear(self) -> None:
+        """Forgets the shapers planned (they are planned again if asked for)."""
+        self._objects.clear()
+
     def of(self, return_type: GraphQLOutputType, nodes: FieldDetailsList) -> Shaper | None:
         """The shaper of values of ``return_type`` with ``nodes``' selection, or ``None``
         when some field of it cannot be shaped."""
