@@ -568,10 +568,10 @@ def _on_object(field: StrawberryField, arguments: dict[str, Any]) -> Callable[[A
     if resolver is None:
         default, name = field.default_resolver, field.python_name
         return lambda source: default(source, name)
-    function = cast(Callable[..., Any], resolver.wrapped_func)
     if resolver.parent_parameter or resolver.root_parameter:
         call = _call(resolver, arguments)
         return lambda source: call(source, {})
+    function = cast(Callable[..., Any], resolver.wrapped_func)
     if resolver.self_parameter is None:
         return lambda source: function(**arguments)
     return function if not arguments else lambda source: function(source, **arguments)

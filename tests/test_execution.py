@@ -209,6 +209,57 @@ def test_scalars_read_from_attributes_fail_as_unplanned() -> None:
     ]
 
 
+def _from_root(root: _Called, add: int = 0) -> int:
+    return root.base + add
+
+
+def _from_parent(parent: strawberry.Parent[_Called]) -> int:
+    return parent.base * 10
+
+
+def _alone(add: int = 0) -> int:
+    return 100 + add
+
+
+@strawberry.type
+class _Called:
+    """A field for each way Strawberry calls a resolver without an ``Info``."""
+
+    base: strawberry.Private[int]
+    from_root: int = strawberry.field(resolver=_from_root)
+    from_parent: int = strawberry.field(resolver=_from_parent)
+    alone: int = strawberry.field(resolver=_alone)
+
+    @strawberry.field
+    def method(self) -> int:
+        return self.base
+
+    @strawberry.field
+    def with_argument(self, add: int) -> int:
+        return self.base + add
+
+
+@strawberry.type
+class _Calls:
+    @strawberry.field
+    def called(self) -> list[_Called]:
+        return [_Called(base=1), _Called(base=2)]
+
+
+def test_each_way_of_calling_a_resolver_answers_as_strawberry_does() -> None:
+    query = "{ called { method withArgument(add: 2) fromRoot(add: 3) fromParent alone(add: 4) } }"
+    planned = asyncio.run(
+        strawberry.Schema(query=_Calls, execution_context_class=PlannedExecution).execute(query)
+    )
+    unplanned = asyncio.run(strawberry.Schema(query=_Calls).execute(query))
+    expected = [
+        {"method": 1, "withArgument": 3, "fromRoot": 4, "fromParent": 10, "alone": 104},
+        {"method": 2, "withArgument": 4, "fromRoot": 5, "fromParent": 20, "alone": 104},
+    ]
+    assert (planned.errors, unplanned.errors) == (None, None)
+    assert planned.data == unplanned.data == {"called": expected}
+
+
 LEFT = (DataLoader, FieldPlan)
 """What a request must not leave to the collector."""
 
