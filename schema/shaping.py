@@ -27,9 +27,10 @@ nothing but the time.
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Callable
 from types import GeneratorType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import (
     GraphQLID,
@@ -70,7 +71,9 @@ class Shaping:
     """The shapers of one request's selections."""
 
     def __init__(self, execution: PlannedExecution) -> None:
-        self.execution = execution
+        # weakly: the execution holds its shaping, and a cycle between them would leave
+        # every request's shapers, plans and what they refer to for the collector
+        self.execution = cast("PlannedExecution", weakref.proxy(execution))
         # by type and the identity of the node list, kept alive with its shaper so that
         # its id is not reused (as graphql-core's own memo of collected fields does)
         self._objects: dict[tuple[str, int], tuple[FieldDetailsList, Shaper | None]] = {}

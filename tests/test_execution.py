@@ -260,19 +260,20 @@ def test_each_way_of_calling_a_resolver_answers_as_strawberry_does() -> None:
     assert planned.data == unplanned.data == {"called": expected}
 
 
-LEFT = (DataLoader, FieldPlan)
+LEFT = (DataLoader, FieldPlan, PlannedExecution)
 """What a request must not leave to the collector."""
 
 
-def test_a_request_leaves_no_loader_or_plan_to_the_garbage_collector(
+def test_a_request_leaves_no_loader_plan_or_execution_to_the_garbage_collector(
     portfolio: TestClient,
 ) -> None:
     """Each DataLoader's batch function closes over the request's ``GraphLoaders``: a
     cycle that held every row a request read until the collector found it (pauses of
     60-180 ms every few nested queries). ``ReleaseLoaders`` breaks it once the answer
-    is built, so reference counting frees the rows. The execution is itself in a cycle
-    (graphql-core's bound methods); its plans, completers and shapers are dropped with
-    the response, so that they do not wait for the collector with it."""
+    is built, so reference counting frees the rows. Plans, completers and shapers refer
+    to the execution, which graphql-core's helpers for resolvers (its bound methods)
+    refer to in turn: both are dropped with a whole response, so that the execution and
+    all it holds are freed by reference counting too."""
     query = "{ countries(first: 3) { edges { node { iso2 projects(first: 2) { totalCount } } } } }"
     assert "errors" not in post(portfolio, query)
     gc.collect()
