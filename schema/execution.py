@@ -97,7 +97,6 @@ class FieldPlan:
         self.arguments = arguments
         """Converted once, and shared by every object: resolvers must not change them."""
         self.info_at = info_at
-        self.resolve = _resolver(field, arguments, info_at)
         # graphql-core's completion reads the field, its types and the schema from this,
         # never the path (it is given that apart): one serves every object
         self.info = info
@@ -115,6 +114,7 @@ class FieldPlan:
         """Whether the resolver takes an ``Info``, which names the path of each object."""
         self.on_object = None if self.uses_info else _on_object(field, arguments)
         """The resolver on any object, when it takes no ``Info``."""
+        self.resolve = _resolver(field, arguments, info_at, self.on_object)
         self._page: Page | UndefinedType | None = Undefined
 
     @property
@@ -554,13 +554,17 @@ async def _settled(value: Any) -> Any:
 
 
 def _resolver(
-    field: StrawberryField, arguments: dict[str, Any], info_at: Callable[[Path], Any]
+    field: StrawberryField,
+    arguments: dict[str, Any],
+    info_at: Callable[[Path], Any],
+    on_object: Callable[[Any], Any] | None = None,
 ) -> Resolve:
-    """How to call ``field``'s resolver on an object at a path, as Strawberry calls it."""
+    """How to call ``field``'s resolver on an object at a path, as Strawberry calls it
+    (through ``on_object`` when it was made already)."""
     resolver = field.base_resolver
     if resolver is None or resolver.info_parameter is None:
-        on_object = _on_object(field, arguments)
-        return lambda source, path: on_object(source)
+        resolve = on_object or _on_object(field, arguments)
+        return lambda source, path: resolve(source)
     call, info_name = _call(resolver, arguments), resolver.info_parameter.name
     return lambda source, path: call(source, {info_name: info_at(path)})
 
