@@ -755,7 +755,7 @@ def link_rows(
     Rows come as lists, ``[value… or node map, link?, page…]``: a map per row, with keys
     and a null link where nothing is shown, took a fifth of the nested benchmark query's
     statement."""
-    return _reader(properties, link.shown is not None and with_link, ahead)(values)
+    return _link_reader(link, ahead, with_link, properties)(values)
 
 
 def node_row(values: list[Any], ahead: tuple[Ahead, ...] = ()) -> Row:
@@ -765,6 +765,14 @@ def node_row(values: list[Any], ahead: tuple[Ahead, ...] = ()) -> Row:
 
 RowReader = Callable[[list[list[Any]]], list[Row]]
 """Rows from the values a statement returned for them."""
+
+
+def _link_reader(
+    link: Link, ahead: tuple[Ahead, ...], with_link: bool, properties: Properties | None
+) -> RowReader:
+    """The reader of rows by ``link``, which carry its shown properties where it shows
+    some and ``with_link`` (as ``_rows_collected`` writes them)."""
+    return _reader(properties, with_link and link.shown is not None, ahead)
 
 
 def _reader(properties: Properties | None, with_link: bool, ahead: tuple[Ahead, ...]) -> RowReader:
@@ -794,8 +802,7 @@ def _reader(properties: Properties | None, with_link: bool, ahead: tuple[Ahead, 
 def _page_reader(ahead: Ahead) -> Callable[[Any], list[Row]]:
     """How the column of a page read ahead is read: its rows, with their total if
     counted."""
-    with_link = ahead.link and ahead.page.listing.link.shown is not None
-    read = _reader(ahead.properties, with_link, ahead.within)
+    read = _link_reader(ahead.page.listing.link, ahead.within, ahead.link, ahead.properties)
     if ahead.counted:
         return lambda column: CountedRows(read(column["rows"]), column["total"])
     return read
