@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=5000, ge=1, validation_alias="AIDGRAPH_MAX_TOKENS")
     max_cost: int = Field(default=100_000, ge=1, validation_alias="AIDGRAPH_MAX_COST")
     introspection: bool = Field(default=True, validation_alias="AIDGRAPH_INTROSPECTION")
+    # Large queries take turns (schema.protection.LargeQueryTurns).
+    large_query_cost: int = Field(
+        default=10_000, ge=1, validation_alias="AIDGRAPH_LARGE_QUERY_COST"
+    )
+    large_queries_at_once: int = Field(
+        default=2, ge=1, validation_alias="AIDGRAPH_LARGE_QUERIES_AT_ONCE"
+    )
     # Aggregate answers kept while the database is unchanged (schema.caching); 0: none.
     cached_aggregates: int = Field(default=256, ge=0, validation_alias="AIDGRAPH_CACHED_AGGREGATES")
     # NoDecode: the environment gives a comma-separated list, not JSON.

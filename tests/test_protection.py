@@ -6,7 +6,9 @@ construction; masking with an error the driver really raises.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,14 +21,14 @@ from graphql import GraphQLError, OperationDefinitionNode, TypeInfo, ValidationC
 from neo4j.exceptions import Neo4jError
 from pydantic import SecretStr
 
-from graph.connection import Database, MemoryLimitExceeded
+from graph.connection import Database, MemoryLimitExceeded, P, R, TxWork, Version
 from graph.settings import Settings
 from loaders.bulk import load_items
 from loaders.inputs import numbered
 from loaders.luxdev import PageError, parse_file
 from loaders.rejects import Rejected
 from schema.app import create_app
-from schema.protection import MEMORY_MESSAGE, MaskUnexpectedErrors, measure
+from schema.protection import MEMORY_MESSAGE, LargeQueryTurns, MaskUnexpectedErrors, measure
 from schema.query import schema as bare_schema
 
 pytestmark = pytest.mark.anyio
@@ -202,6 +204,111 @@ async def test_token_limit(neo4j_settings: Settings) -> None:
     ]
 
 
+# --- Turns for large queries ---------------------------------------------------------
+
+
+async def test_large_queries_take_turns_in_arrival_order() -> None:
+    turns = LargeQueryTurns(cost=100, at_once=2)
+    entered: list[str] = []
+    done = {name: asyncio.Event() for name in ("L1", "L2", "L3", "L4", "small")}
+
+    async def execute(name: str, cost: int) -> None:
+        async with turns.turn(cost):
+            entered.append(name)
+            await done[name].wait()
+
+    async def settle() -> None:
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+    tasks = [asyncio.create_task(execute(f"L{i}", 100 * i)) for i in range(1, 5)]
+    await settle()
+    assert entered == ["L1", "L2"]
+    tasks.append(asyncio.create_task(execute("small", 99)))
+    await settle()
+    assert entered == ["L1", "L2", "small"]  # under the cost: it does not wait
+    done["L2"].set()
+    await settle()
+    assert entered == ["L1", "L2", "small", "L3"]
+    for event in done.values():
+        event.set()
+    await asyncio.gather(*tasks)
+    assert entered == ["L1", "L2", "small", "L3", "L4"]
+
+
+class GatedDatabase(Database):
+    """The real database, whose reads wait for ``gate`` and count how many are open."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+        self.lock = threading.Lock()
+        self.reading = 0
+
+    def read_versioned(
+        self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs
+    ) -> tuple[R, Version]:
+        with self.lock:
+            self.reading += 1
+        try:
+            self.gate.wait(timeout=30)
+            return super().read_versioned(work, *args, **kwargs)
+        finally:
+            with self.lock:
+                self.reading -= 1
+
+
+async def test_a_large_query_waits_for_its_turn_and_a_small_one_does_not(
+    samples: Database, neo4j_settings: Settings
+) -> None:
+    large = "{ donors(first: 10) { totalCount edges { node { name } } } }"  # cost 41
+    small = "{ donors(first: 1) { edges { node { name } } } }"  # cost 4
+    settings = with_(neo4j_settings, large_query_cost=20, large_queries_at_once=1)
+    db = GatedDatabase.connect(settings)
+    app = create_app(settings, db=db)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://aidgraph.test") as http,
+    ):
+
+        async def post(query: str) -> dict[str, Any]:
+            response = await http.post("/graphql", json={"query": query})
+            body: dict[str, Any] = response.json()
+            return body
+
+        async def reading(count: int) -> None:
+            for _ in range(300):
+                if db.reading == count:
+                    return
+                await asyncio.sleep(0.01)
+            raise AssertionError(f"{db.reading} reads open, not {count}")
+
+        try:
+            first = asyncio.create_task(post(large))
+            await reading(1)
+            second = asyncio.create_task(post(large))
+            await asyncio.sleep(0.3)
+            assert db.reading == 1  # the second large query waits for the first's turn
+            third = asyncio.create_task(post(small))
+            await reading(2)  # the small one reads beside the first
+        finally:
+            db.gate.set()  # a failing test leaves no read waiting
+        answers = await asyncio.gather(first, second, third)
+    names = [
+        "Agence Française de Développement",
+        "Austria",
+        "EU Instrument for Stability",
+        "Etat Burkinabé",
+        "Luxembourg Government",
+        "Monaco",
+        "Switzerland",
+    ]
+    page = [{"node": {"name": name}} for name in names]
+    assert answers[0] == answers[1] == {"data": {"donors": {"totalCount": 7, "edges": page}}}
+    assert answers[2] == {"data": {"donors": {"edges": page[:1]}}}
+
+
 # --- Transaction timeout -------------------------------------------------------------
 
 
@@ -359,8 +466,11 @@ def test_settings_read_the_limits_from_the_environment(monkeypatch: pytest.Monke
     monkeypatch.setenv("AIDGRAPH_MAX_ALIASES", "5")
     monkeypatch.setenv("AIDGRAPH_MAX_TOKENS", "900")
     monkeypatch.setenv("AIDGRAPH_INTROSPECTION", "false")
+    monkeypatch.setenv("AIDGRAPH_LARGE_QUERY_COST", "2000")
+    monkeypatch.setenv("AIDGRAPH_LARGE_QUERIES_AT_ONCE", "3")
     monkeypatch.setenv("AIDGRAPH_CORS_ORIGINS", f"{FRONT_END}, http://localhost:5173")
     settings = Settings()
     assert (settings.max_cost, settings.max_depth, settings.max_aliases) == (5000, 8, 5)
     assert (settings.max_tokens, settings.introspection) == (900, False)
+    assert (settings.large_query_cost, settings.large_queries_at_once) == (2000, 3)
     assert settings.cors_origins == [FRONT_END, "http://localhost:5173"]
