@@ -3,7 +3,8 @@ large queries, timeouts, masked errors.
 
 ``protections(settings)`` lists the schema extensions the app installs. Every limit
 refuses a request before it runs, with a message that names the limit; docs/api.md
-("Limits and protection") lists the defaults and the messages.
+("Limits and protection") lists the defaults and the messages. A large query is never
+refused for want of a turn: it waits for one.
 """
 
 from __future__ import annotations
@@ -149,9 +150,9 @@ class LargeQueryTurns:
     A large query's time is mostly Python (microseconds for every field of its answer),
     which a process runs for one request at a time: executing more of them at once only
     interleaves them, so that each takes longer and all their rows are held at once. With
-    the benchmark's nested query (cost 38,481) sent by 8 clients at once to one process,
-    two turns cut its p99 from 328-358 ms to 242-266, at the same throughput
-    (docs/benchmarks.md).
+    the benchmark's nested query (cost 38,481) sent over HTTP by 8 clients at once to one
+    process, two turns cut its p99 from 326-343 ms to 259-271, at the same throughput
+    (docs/design.md, "Large queries take turns").
     """
 
     def __init__(self, cost: int, at_once: int) -> None:
@@ -185,7 +186,7 @@ class QueryLimits(SchemaExtension):
     (``first: $n``), so they are measured for every request, in one walk.
     """
 
-    def __init__(self, limits: Limits, turns: LargeQueryTurns | None = None) -> None:
+    def __init__(self, limits: Limits, turns: LargeQueryTurns) -> None:
         self.limits = limits
         self.turns = turns
         self.cost = 0
@@ -210,9 +211,6 @@ class QueryLimits(SchemaExtension):
         yield
 
     async def on_execute(self) -> AsyncIterator[None]:
-        if self.turns is None:
-            yield
-            return
         async with self.turns.turn(self.cost):
             yield
 
