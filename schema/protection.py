@@ -190,7 +190,7 @@ class QueryLimits(SchemaExtension):
         self.limits = limits
         self.turns = turns
         self.cost = 0
-        """The estimated cost of the request's costliest operation, once validated."""
+        """The estimated cost of the operation the request executes, once validated."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -205,7 +205,7 @@ class QueryLimits(SchemaExtension):
                     for operation, measured in measures
                     for message in self.limits.exceeded(measured)
                 ]
-                self.cost = max((measured.cost for _, measured in measures), default=0)
+                self.cost = _executed_cost(measures, context.operation_name)
             # Set, even when empty, so that Strawberry does not validate the document again.
             context.pre_execution_errors = errors
         yield
@@ -213,6 +213,21 @@ class QueryLimits(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         async with self.turns.turn(self.cost):
             yield
+
+
+def _executed_cost(
+    measures: list[tuple[OperationDefinitionNode, Measure]], name: str | None
+) -> int:
+    """The cost of the operation named ``name`` (of the only one when ``None``; without
+    a name a document of several is refused before it runs)."""
+    return max(
+        (
+            measured.cost
+            for operation, measured in measures
+            if name is None or (operation.name is not None and operation.name.value == name)
+        ),
+        default=0,
+    )
 
 
 class _ValidationCache:

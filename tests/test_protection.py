@@ -262,7 +262,11 @@ async def test_a_large_query_waits_for_its_turn_and_a_small_one_does_not(
     samples: Database, neo4j_settings: Settings
 ) -> None:
     large = "{ donors(first: 10) { totalCount edges { node { name } } } }"  # cost 41
-    small = "{ donors(first: 1) { edges { node { name } } } }"  # cost 4
+    # the operation executed costs 4; the other one, 41, does not count
+    small = (
+        "query Small { donors(first: 1) { edges { node { name } } } } "
+        "query Large { donors(first: 10) { totalCount edges { node { name } } } }"
+    )
     settings = with_(neo4j_settings, large_query_cost=20, large_queries_at_once=1)
     db = GatedDatabase.connect(settings)
     app = create_app(settings, db=db)
@@ -272,8 +276,9 @@ async def test_a_large_query_waits_for_its_turn_and_a_small_one_does_not(
         httpx.AsyncClient(transport=transport, base_url="http://aidgraph.test") as http,
     ):
 
-        async def post(query: str) -> dict[str, Any]:
-            response = await http.post("/graphql", json={"query": query})
+        async def post(query: str, operation: str | None = None) -> dict[str, Any]:
+            request = {"query": query, "operationName": operation}
+            response = await http.post("/graphql", json=request)
             body: dict[str, Any] = response.json()
             return body
 
@@ -284,17 +289,17 @@ async def test_a_large_query_waits_for_its_turn_and_a_small_one_does_not(
                 await asyncio.sleep(0.01)
             raise AssertionError(f"{db.reading} reads open, not {count}")
 
+        requests = [asyncio.create_task(post(large))]
         try:
-            first = asyncio.create_task(post(large))
             await reading(1)
-            second = asyncio.create_task(post(large))
+            requests.append(asyncio.create_task(post(large)))
             await asyncio.sleep(0.3)
             assert db.reading == 1  # the second large query waits for the first's turn
-            third = asyncio.create_task(post(small))
+            requests.append(asyncio.create_task(post(small, "Small")))
             await reading(2)  # the small one reads beside the first
         finally:
-            db.gate.set()  # a failing test leaves no read waiting
-        answers = await asyncio.gather(first, second, third)
+            db.gate.set()  # even when failing, every request ends before the app stops
+            answers = await asyncio.gather(*requests)
     names = [
         "Agence Française de Développement",
         "Austria",
