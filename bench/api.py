@@ -151,7 +151,7 @@ def main() -> None:
         finally:
             db.close()
             server.stop()
-    _print_setup(args, loaded, store_mb, version, canonicals)
+    _print_setup(args, settings, loaded, store_mb, version, canonicals)
     _print_table(results)
 
 
@@ -739,7 +739,12 @@ def _percentile(values: list[float], percent: int) -> float:
 
 
 def _print_setup(
-    args: argparse.Namespace, loaded: str, store_mb: float, version: str, qs: list[Canonical]
+    args: argparse.Namespace,
+    settings: Settings,
+    loaded: str,
+    store_mb: float,
+    version: str,
+    qs: list[Canonical],
 ) -> None:
     print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(
@@ -748,7 +753,9 @@ def _print_setup(
     )
     print(f"graph: {loaded}; store {store_mb:,.0f} MB, page cache {args.page_cache}")
     print(
-        f"API: uvicorn, {args.workers} worker(s), no access log; {args.requests} requests "
+        f"API: uvicorn, {args.workers} worker(s), no access log, large queries (cost from "
+        f"{settings.large_query_cost:,}) {settings.large_queries_at_once} at once per worker; "
+        f"{args.requests} requests "
         f"per query at concurrency 1, {args.requests * 2} at 8 (httpx, asyncio, keep-alive), after "
         f"{args.warmup} warm-up; floor: {args.requests} runs of the hand-written Cypher, "
         f"one session.execute_read each, concurrency 1, then {args.requests * 2} from 8 threads"
