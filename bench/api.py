@@ -8,6 +8,10 @@ driver (the floor) with the ratio, in one markdown table. The aggregate query is
 measured on a second API with its aggregate cache off (``AIDGRAPH_CACHED_AGGREGATES=0``):
 what a request pays when the graph has just changed. Run with ``make bench-api`` or
 ``python -m bench.api``.
+
+``--compare-turns 2,64`` measures instead the nested query alone at concurrency 8, on
+one API process per ``AIDGRAPH_LARGE_QUERIES_AT_ONCE`` value, the values alternated over
+``--rounds`` rounds so that the machine's drift falls on each of them alike.
 """
 
 from __future__ import annotations
@@ -116,6 +120,14 @@ def main() -> None:
         "--max-cost", type=int, default=None, help="AIDGRAPH_MAX_COST for the API, if raised"
     )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--compare-turns",
+        type=_turn_values,
+        default=None,
+        help="comma-separated AIDGRAPH_LARGE_QUERIES_AT_ONCE values: only the nested query "
+        "at concurrency 8, on an API with each, alternated",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --compare-turns")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="aidgraph-bench-api-") as scratch:
@@ -133,6 +145,13 @@ def main() -> None:
             loaded = _build_graph(db, settings, root, args.activities, args.seed)
             canonicals = _canonicals(db)
             env = {} if args.max_cost is None else {"AIDGRAPH_MAX_COST": str(args.max_cost)}
+            if args.compare_turns:
+                nested = next(c for c in canonicals if c.name.startswith("f."))
+                turns = _compare_turns(settings, root, env, nested, args)
+                store_mb = _size_mb(root / "neo4j" / "data")
+                _print_setup(args, settings, loaded, store_mb, _neo4j_version(db), [nested])
+                _print_turns(turns, 4 * args.requests, args.warmup)
+                return
             with _serve(settings, root / "api.log", env, args.workers) as base:
                 results = [
                     _measure(db, base, c, args.requests, args.warmup)
@@ -657,6 +676,35 @@ def _measure(db: Database, base: str, canonical: Canonical, requests: int, warmu
     return Result(canonical, api, floor, concurrent)
 
 
+def _turn_values(text: str) -> list[int]:
+    values = [int(value) for value in text.split(",") if value.strip()]
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"turns must be integers of 1 or more, got {text!r}")
+    return values
+
+
+def _compare_turns(
+    settings: Settings,
+    root: Path,
+    env: dict[str, str],
+    nested: Canonical,
+    args: argparse.Namespace,
+) -> list[tuple[int, int, Cell]]:
+    """``nested`` from 8 connections (four times ``--requests``) on an API with each turn
+    value, the values alternated over ``--rounds``: (turns, round, cell) for each."""
+    body = {"query": nested.graphql, "variables": nested.variables}
+    top = CONCURRENCIES[-1]
+    cells = []
+    for round_ in range(1, args.rounds + 1):
+        for turns in args.compare_turns:
+            extra = {**env, "AIDGRAPH_LARGE_QUERIES_AT_ONCE": str(turns)}
+            with _serve(settings, root / f"api-turns-{turns}.log", extra, args.workers) as base:
+                cell = asyncio.run(_drive(base, body, 4 * args.requests, top, args.warmup))
+            _stage(f"round {round_}, {turns} turn(s): measured")
+            cells.append((turns, round_, cell))
+    return cells
+
+
 def concurrency_factor(concurrency: int) -> int:
     """Twice the requests when concurrent, so each worker still sends a fair share."""
     return 1 if concurrency == 1 else 2
@@ -785,6 +833,18 @@ def _print_table(results: list[Result]) -> None:
     print()
     misses = [r.canonical.name for r in results if "MISSED" in _verdict(r)]
     print("targets: all met" if not misses else f"targets MISSED by: {'; '.join(misses)}")
+
+
+def _print_turns(cells: list[tuple[int, int, Cell]], requests: int, warmup: int) -> None:
+    print(
+        f"--compare-turns: the nested query only, {requests} requests at concurrency 8 per "
+        f"row after {warmup} warm-up, on an API started with the row's "
+        "AIDGRAPH_LARGE_QUERIES_AT_ONCE\n"
+    )
+    print("| large queries at once | round | c=8 p50 ms | c=8 p99 ms | c=8 req/s |")
+    print("|---:|---:|---:|---:|---:|")
+    for turns, round_, cell in cells:
+        print(f"| {turns} | {round_} | {cell.p50_ms:.1f} | {cell.p99_ms:.1f} | {cell.rate:.1f} |")
 
 
 def _verdict(result: Result) -> str:
