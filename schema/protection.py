@@ -151,8 +151,8 @@ class LargeQueryTurns:
     which a process runs for one request at a time: executing more of them at once only
     interleaves them, so that each takes longer and all their rows are held at once. With
     the benchmark's nested query (cost 38,481) sent over HTTP by 8 clients at once to one
-    process, two turns cut its p99 from 326-343 ms to 259-271, at the same throughput
-    (docs/design.md, "Large queries take turns").
+    process, two turns cut its p99 from 297-374 ms to 244-288, for 3-6% fewer requests
+    per second (docs/design.md, "Large queries take turns").
     """
 
     def __init__(self, cost: int, at_once: int) -> None:
