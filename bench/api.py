@@ -147,10 +147,11 @@ def main() -> None:
             env = {} if args.max_cost is None else {"AIDGRAPH_MAX_COST": str(args.max_cost)}
             if args.compare_turns:
                 nested = next(c for c in canonicals if c.name.startswith("f."))
-                turns = _compare_turns(settings, root, env, nested, args)
+                requests = 4 * args.requests
+                turns = _compare_turns(settings, root, env, nested, requests, args)
                 store_mb = _size_mb(root / "neo4j" / "data")
                 _print_setup(args, settings, loaded, store_mb, _neo4j_version(db), [nested])
-                _print_turns(turns, 4 * args.requests, args.warmup)
+                _print_turns(turns, requests, args.warmup)
                 return
             with _serve(settings, root / "api.log", env, args.workers) as base:
                 results = [
@@ -688,10 +689,11 @@ def _compare_turns(
     root: Path,
     env: dict[str, str],
     nested: Canonical,
+    requests: int,
     args: argparse.Namespace,
 ) -> list[tuple[int, int, Cell]]:
-    """``nested`` from 8 connections (four times ``--requests``) on an API with each turn
-    value, the values alternated over ``--rounds``: (turns, round, cell) for each."""
+    """``requests`` of ``nested`` from 8 connections on an API with each turn value, the
+    values alternated over ``--rounds``: (turns, round, cell) for each."""
     body = {"query": nested.graphql, "variables": nested.variables}
     top = CONCURRENCIES[-1]
     cells = []
@@ -699,7 +701,7 @@ def _compare_turns(
         for turns in args.compare_turns:
             extra = {**env, "AIDGRAPH_LARGE_QUERIES_AT_ONCE": str(turns)}
             with _serve(settings, root / f"api-turns-{turns}.log", extra, args.workers) as base:
-                cell = asyncio.run(_drive(base, body, 4 * args.requests, top, args.warmup))
+                cell = asyncio.run(_drive(base, body, requests, top, args.warmup))
             _stage(f"round {round_}, {turns} turn(s): measured")
             cells.append((turns, round_, cell))
     return cells
