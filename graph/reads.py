@@ -555,8 +555,7 @@ def _rows_collected(
     link only where fields show some of it and ``with_link``, and its pages ahead
     (``_ahead_calls``). ``link_rows`` makes them rows."""
     calls, columns = _ahead_calls(ahead, "n, r")
-    shown = link.shown if with_link else None
-    parts = [_node_values(properties), *([shown] if shown else []), *columns]
+    parts = [_node_values(properties), _carried(link, with_link), *columns]
     values = ", ".join(part for part in parts if part)  # no property may be selected
     return Compiled(calls.cypher + "RETURN collect([" + values + "]) AS rows", calls.parameters)
 
@@ -772,7 +771,13 @@ def _link_reader(
 ) -> RowReader:
     """The reader of rows by ``link``, which carry its shown properties where it shows
     some and ``with_link`` (as ``_rows_collected`` writes them)."""
-    return _reader(properties, with_link and link.shown is not None, ahead)
+    return _reader(properties, _carried(link, with_link) is not None, ahead)
+
+
+def _carried(link: Link, with_link: bool) -> LiteralString | None:
+    """What rows by ``link`` carry of it: the properties fields show, when ``with_link``
+    (``None``: nothing, not even a null)."""
+    return link.shown if with_link else None
 
 
 def _reader(properties: Properties | None, with_link: bool, ahead: tuple[Ahead, ...]) -> RowReader:
