@@ -160,8 +160,7 @@ class LargeQueryTurns:
         self.at_once = at_once
         # One per event loop: a semaphore is bound to the loop it first waits in, and the
         # app may be served by one loop after another (tests do).
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._turns = asyncio.Semaphore(at_once)
+        self._bound: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     @asynccontextmanager
     async def turn(self, cost: int) -> AsyncIterator[None]:
@@ -170,9 +169,9 @@ class LargeQueryTurns:
             yield
             return
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:
-            self._loop, self._turns = loop, asyncio.Semaphore(self.at_once)
-        async with self._turns:
+        if self._bound is None or self._bound[0] is not loop:
+            self._bound = (loop, asyncio.Semaphore(self.at_once))
+        async with self._bound[1]:
             yield
 
 
