@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import field
+from operator import itemgetter
+from typing import Self
 
 import strawberry
 
@@ -29,6 +31,12 @@ NODE_KINDS: dict[str, NodeKind] = {
     "Document": NodeKind.DOCUMENT,
 }
 """The GraphQL types that implement Node, and the graph node each is."""
+
+ReadAhead = Mapping[Page, list[Row]]
+"""Rows read ahead for one object, by the page of its link field they answer."""
+
+NONE_AHEAD: ReadAhead = {}
+"""No rows read ahead (never written to)."""
 
 
 def encode_global_id(type_name: str, key: str) -> str:
@@ -50,8 +58,14 @@ def decode_global_id(global_id: str) -> tuple[str, str]:
 @strawberry.interface(description="An object with a global ID, which node(id:) fetches again.")
 class Node:
     _props: strawberry.Private[Row]
-    _ahead: strawberry.Private[Mapping[Page, list[Row]]] = field(default_factory=dict)
+    _ahead: strawberry.Private[ReadAhead] = field(default_factory=dict)
     """Rows read ahead for the object's link fields (``schema.lookahead``)."""
+
+    @classmethod
+    def from_row(cls, row: Row) -> Self:
+        """The object over a row's node, with the rows read ahead for it (what
+        ``schema.shaping`` reads of a row in its stead: ``node_of`` and ``ahead_of``)."""
+        return cls(_props=node_of(row), _ahead=ahead_of(row))
 
     @strawberry.field(description="Global ID: unique across all types, stable across requests.")
     def id(self) -> strawberry.ID:
@@ -59,3 +73,13 @@ class Node:
         return strawberry.ID(
             encode_global_id(type_name, str(self._props[NODE_KINDS[type_name].key]))
         )
+
+
+node_of: Callable[[Row], Row] = itemgetter("node")
+"""The properties of a row's node."""
+
+
+def ahead_of(row: Row) -> ReadAhead:
+    """The rows read ahead under a row's node (``graph.reads``: its ``nested``)."""
+    ahead: ReadAhead = row.get("nested", NONE_AHEAD)
+    return ahead

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import field
 from datetime import datetime
 from functools import partial
@@ -34,9 +33,10 @@ from graph.reads import (
 )
 from schema.context import Context
 from schema.lookahead import Follow, Later, Shape, follow, read_with, then
-from schema.node import Node
+from schema.node import Node, ReadAhead, ahead_of
 from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
 from schema.pagination import Connection, build_connection, list_scope, page_bounds
+from schema.properties import Lang, stored, stored_string, translated, translated_text
 from schema.selection import Selection
 from schema.status import ProjectStatus
 from schema.where import ProjectWhere, VideoWhere, to_filter
@@ -59,16 +59,6 @@ SCALARS: dict[object, ScalarDefinition] = {
         parse_value=str,
     )
 }
-
-Lang = Annotated[
-    str | None,
-    strawberry.argument(
-        description="ISO 639-1 language code (fr, en, …); the text in that language when "
-        "the graph has it, else in the default language."
-    ),
-]
-
-_LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 T = TypeVar("T")
 
@@ -112,20 +102,6 @@ def _transactions(raw: str | None) -> list[Transaction]:
         )
         for t in json.loads(raw)
     ]
-
-
-def _text(props: Row, field: str, lang: str | None) -> str | None:
-    if lang is not None and _LANGUAGE.match(lang) and f"{field}_{lang}" in props:
-        return str(props[f"{field}_{lang}"])
-    value = props.get(field)
-    return None if value is None else str(value)
-
-
-ReadAhead = Mapping[Page, list[Row]]
-"""Rows read ahead for one object, by the page of its link field they answer."""
-
-NONE_AHEAD: ReadAhead = {}
-"""No rows read ahead (never written to)."""
 
 
 class Linked(Protocol):
@@ -271,36 +247,22 @@ def projects_field(link: Link, description: str) -> Any:
 class Country(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field
-    def iso2(self) -> str:
-        return str(self._props["iso2"])
+    iso2 = stored_string("iso2")
 
-    @strawberry.field
-    def name(self) -> str:
-        return str(self._props["name"])
+    name = stored_string("name")
 
     projects = projects_field(Link.COUNTRY_PROJECTS, "Projects in this country.")
-
-    @staticmethod
-    def from_row(row: Row) -> Country:
-        return Country(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="An organisation: a donor, an implementing agency, or both.")
 class Organisation(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field(description="Canonical id: an IATI organisation ref where known.")
-    def key(self) -> str:
-        return str(self._props["id"])
+    key = stored_string("id", description="Canonical id: an IATI organisation ref where known.")
 
-    @strawberry.field
-    def name(self) -> str:
-        return str(self._props["name"])
+    name = stored_string("name")
 
-    @strawberry.field(description="IATI organisation identifier, when known.")
-    def ref(self) -> str | None:
-        return self._props.get("ref")
+    ref = stored("ref", str | None, description="IATI organisation identifier, when known.")
 
     @strawberry.field(description="Every name this organisation has been seen under.")
     def aliases(self) -> list[str]:
@@ -334,10 +296,6 @@ class Organisation(Node):
     @strawberry.field(graphql_type="list[Office]")
     def offices(self, info: Info[Context, None]) -> Later[list[Office]]:
         return _all(self, info, follow("Organisation", "offices"), Office.from_row)
-
-    @staticmethod
-    def from_row(row: Row) -> Organisation:
-        return Organisation(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
@@ -475,9 +433,7 @@ class Transaction:
 class Office(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field
-    def name(self, lang: Lang = None) -> str:
-        return _text(self._props, "name", lang) or ""
+    name = translated_text("name", required=True)
 
     @strawberry.field(graphql_type="Organisation | None")
     def agency(self, info: Info[Context, None]) -> Later[Organisation | None]:
@@ -485,30 +441,24 @@ class Office(Node):
 
     projects = projects_field(Link.OFFICE_PROJECTS, "Projects this office manages.")
 
-    @staticmethod
-    def from_row(row: Row) -> Office:
-        return Office(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
-
 
 @strawberry.type(description="A programme: a set of components, each delivered by projects.")
 class Programme(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field
-    def key(self) -> str:
-        return str(self._props["key"])
+    key = stored_string("key")
 
     @strawberry.field(
         description="The programme's title; for an IATI parent activity, that activity's title.",
         graphql_type="str | None",
     )
     def title(self, info: Info[Context, None], lang: Lang = None) -> Later[str | None]:
-        own = _text(self._props, "title", lang)
+        own = translated(self._props, "title", lang)
         if own is not None:
             return own
         return then(
             self.project(info),
-            lambda project: None if project is None else _text(project._props, "title", lang),
+            lambda project: None if project is None else translated(project._props, "title", lang),
         )
 
     @strawberry.field
@@ -532,10 +482,6 @@ class Programme(Node):
     def components(self, info: Info[Context, None]) -> Later[list[Component]]:
         return _all(self, info, follow("Programme", "components"), Component.from_row)
 
-    @staticmethod
-    def from_row(row: Row) -> Programme:
-        return Programme(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
-
 
 @strawberry.type(description="One component of a programme, at its position (from 1).")
 class Component:
@@ -543,9 +489,7 @@ class Component:
     _ahead: strawberry.Private[ReadAhead] = field(default_factory=dict)
     position: int
 
-    @strawberry.field
-    def title(self, lang: Lang = None) -> str | None:
-        return _text(self._props, "title", lang)
+    title = translated_text("title", required=False)
 
     @strawberry.field(graphql_type="Programme | None")
     def programme(self, info: Info[Context, None]) -> Later[Programme | None]:
@@ -561,7 +505,7 @@ class Component:
     def from_row(row: Row) -> Component:
         return Component(
             _props=row["node"],
-            _ahead=row.get("nested", NONE_AHEAD),
+            _ahead=ahead_of(row),
             position=int(row["link"]["position"]),
         )
 
@@ -570,96 +514,58 @@ class Component:
 class CooperationProgramme(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field
-    def name(self) -> str:
-        return str(self._props["name"])
+    name = stored_string("name")
 
-    @strawberry.field
-    def start(self) -> PartialDate | None:
-        return self._props.get("start")
+    start = stored("start", PartialDate | None)
 
-    @strawberry.field
-    def end(self) -> PartialDate | None:
-        return self._props.get("end")
+    end = stored("end", PartialDate | None)
 
     projects = projects_field(Link.PIC_PROJECTS, "Projects under this programme.")
-
-    @staticmethod
-    def from_row(row: Row) -> CooperationProgramme:
-        return CooperationProgramme(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
 class Sector(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field
-    def name(self, lang: Lang = None) -> str:
-        return _text(self._props, "name", lang) or ""
+    name = translated_text("name", required=True)
 
-    @strawberry.field
-    def code(self) -> str | None:
-        return self._props.get("code")
+    code = stored("code", str | None)
 
-    @strawberry.field
-    def vocabulary(self) -> str | None:
-        return self._props.get("vocabulary")
+    vocabulary = stored("vocabulary", str | None)
 
     projects = projects_field(Link.SECTOR_PROJECTS, "Projects in this sector.")
-
-    @staticmethod
-    def from_row(row: Row) -> Sector:
-        return Sector(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
 class Video(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field
-    def title(self, lang: Lang = None) -> str:
-        return _text(self._props, "title", lang) or ""
+    title = translated_text("title", required=True)
 
-    @strawberry.field
-    def description(self, lang: Lang = None) -> str | None:
-        return _text(self._props, "description", lang)
+    description = translated_text("description", required=False)
 
-    @strawberry.field
-    def url(self) -> str | None:
-        return self._props.get("url")
+    url = stored("url", str | None)
 
     @strawberry.field(graphql_type="Project | None")
     def project(self, info: Info[Context, None]) -> Later[Project | None]:
         return _one(self, info, follow("Video", "project"), Project.from_row)
-
-    @staticmethod
-    def from_row(row: Row) -> Video:
-        return Video(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type
 class Document(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field
-    def title(self, lang: Lang = None) -> str:
-        return _text(self._props, "title", lang) or ""
+    title = translated_text("title", required=True)
 
-    @strawberry.field
-    def url(self) -> str | None:
-        return self._props.get("url")
+    url = stored("url", str | None)
 
-    @strawberry.field(description="e.g. final-evaluation, mid-term-evaluation.")
-    def category(self) -> str | None:
-        return self._props.get("category")
+    category = stored(
+        "category", str | None, description="e.g. final-evaluation, mid-term-evaluation."
+    )
 
     @strawberry.field(graphql_type="Project | None")
     def project(self, info: Info[Context, None]) -> Later[Project | None]:
         return _one(self, info, follow("Document", "project"), Project.from_row)
-
-    @staticmethod
-    def from_row(row: Row) -> Document:
-        return Document(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="A signed agreement about a project.")
@@ -670,9 +576,7 @@ class Agreement:
     def from_row(row: Row) -> Agreement:
         return Agreement(_props=row["node"])
 
-    @strawberry.field
-    def title(self, lang: Lang = None) -> str:
-        return _text(self._props, "title", lang) or ""
+    title = translated_text("title", required=True)
 
     @strawberry.field
     def signed_on(self) -> PartialDate:
@@ -683,17 +587,13 @@ class Agreement:
 class Project(Node):
     _props: strawberry.Private[Row]
 
-    @strawberry.field(description="The project's code: LuxDev's (MLI/801) or IATI identifier.")
-    def code(self) -> str:
-        return str(self._props["code"])
+    code = stored_string(
+        "code", description="The project's code: LuxDev's (MLI/801) or IATI identifier."
+    )
 
-    @strawberry.field
-    def title(self, lang: Lang = None) -> str | None:
-        return _text(self._props, "title", lang)
+    title = translated_text("title", required=False)
 
-    @strawberry.field
-    def description(self, lang: Lang = None) -> str | None:
-        return _text(self._props, "description", lang)
+    description = translated_text("description", required=False)
 
     @strawberry.field(description="Languages the graph has this project's texts in.")
     def languages(self) -> list[str]:
@@ -704,53 +604,45 @@ class Project(Node):
         status = self._props.get("status")
         return None if status is None else ProjectStatus(status)
 
-    @strawberry.field
-    def closed_on(self) -> PartialDate | None:
-        return self._props.get("closed_on")
+    closed_on = stored("closed_on", PartialDate | None)
 
-    @strawberry.field
-    def start_date(self) -> PartialDate | None:
-        return self._props.get("start_date")
+    start_date = stored("start_date", PartialDate | None)
 
-    @strawberry.field
-    def end_date(self) -> PartialDate | None:
-        return self._props.get("end_date")
+    end_date = stored("end_date", PartialDate | None)
 
-    @strawberry.field
-    def duration_months(self) -> int | None:
-        return self._props.get("duration_months")
+    duration_months = stored("duration_months", int | None)
 
-    @strawberry.field(description="IATI activity dates as reported: planned start.")
-    def planned_start(self) -> PartialDate | None:
-        return self._props.get("planned_start")
+    planned_start = stored(
+        "planned_start",
+        PartialDate | None,
+        description="IATI activity dates as reported: planned start.",
+    )
 
-    @strawberry.field(description="IATI activity dates as reported: actual start.")
-    def actual_start(self) -> PartialDate | None:
-        return self._props.get("actual_start")
+    actual_start = stored(
+        "actual_start",
+        PartialDate | None,
+        description="IATI activity dates as reported: actual start.",
+    )
 
-    @strawberry.field(description="IATI activity dates as reported: planned end.")
-    def planned_end(self) -> PartialDate | None:
-        return self._props.get("planned_end")
+    planned_end = stored(
+        "planned_end",
+        PartialDate | None,
+        description="IATI activity dates as reported: planned end.",
+    )
 
-    @strawberry.field(description="IATI activity dates as reported: actual end.")
-    def actual_end(self) -> PartialDate | None:
-        return self._props.get("actual_end")
+    actual_end = stored(
+        "actual_end", PartialDate | None, description="IATI activity dates as reported: actual end."
+    )
 
-    @strawberry.field(description="IATI hierarchy level (1 = top).")
-    def hierarchy(self) -> int | None:
-        return self._props.get("hierarchy")
+    hierarchy = stored("hierarchy", int | None, description="IATI hierarchy level (1 = top).")
 
-    @strawberry.field
-    def default_currency(self) -> str | None:
-        return self._props.get("default_currency")
+    default_currency = stored("default_currency", str | None)
 
     @strawberry.field
     def budget(self) -> Money | None:
         return _money(self._props, "budget")
 
-    @strawberry.field(description="The page this project was read from, when known.")
-    def url(self) -> str | None:
-        return self._props.get("url")
+    url = stored("url", str | None, description="The page this project was read from, when known.")
 
     @strawberry.field(description="Every file or URL this project was loaded from.")
     def sources(self) -> list[str]:
@@ -857,15 +749,11 @@ class Project(Node):
     )
     def results(self, info: Info[Context, None], lang: Lang = None) -> Later[list[str]]:
         entry = follow("Project", "results")
-        return _all(self, info, entry, lambda row: _text(row["node"], "title", lang) or "")
+        return _all(self, info, entry, lambda row: translated(row["node"], "title", lang) or "")
 
     @strawberry.field(graphql_type="list[Agreement]")
     def agreements(self, info: Info[Context, None]) -> Later[list[Agreement]]:
         return _all(self, info, follow("Project", "agreements"), Agreement.from_row)
-
-    @staticmethod
-    def from_row(row: Row) -> Project:
-        return Project(_props=row["node"], _ahead=row.get("nested", NONE_AHEAD))
 
 
 @strawberry.type(description="A page of projects; aggregate covers the whole filtered list.")
