@@ -13,7 +13,10 @@ an object to its response value instead, planned once per request:
   but for a ``str`` a ``String`` or ``ID`` resolver returns, which is its own value;
 - a list or single link field: each row read ahead made an object by its type's
   ``from_row``, as the field's resolver makes them (or the resolver itself, over those
-  rows, for a list of scalars or a field given arguments);
+  rows, for a list of scalars or a field given arguments); but a Node's value is shaped
+  from its row itself, with no object made, where every field selected reads only the
+  row: a stored property, by the read that defines it (``schema.properties``), a link
+  read ahead, ``__typename``;
 - a connection link field: straight from the rows read ahead (edges, page info, cursors
   and the total read with them), as ``schema.pagination.build_connection`` shows them;
 - any other object: its fields, shaped in turn.
@@ -29,6 +32,7 @@ from __future__ import annotations
 import inspect
 import weakref
 from collections.abc import Callable
+from operator import attrgetter
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -49,7 +53,9 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from graph.reads import CountedRows, Page, Row
 from schema.lookahead import FOLLOWS, Shape
+from schema.node import Node, ReadAhead, ahead_of, node_of
 from schema.pagination import decode_cursor, encode_cursor, list_scope
+from schema.properties import property_read
 
 if TYPE_CHECKING:
     from schema.execution import FieldPlan, PlannedExecution
@@ -67,6 +73,20 @@ class Unshaped(Exception):
     """A value shaping cannot complete: it is completed field by field instead."""
 
 
+class Over:
+    """What a shaper is given for an object: the object, or the row a Node object would
+    be made from (``Node.from_row``); either way, how to reach its node's properties and
+    the rows read ahead for it."""
+
+    def __init__(self, props: Callable[[Any], Row], ahead: Callable[[Any], ReadAhead]) -> None:
+        self.props = props
+        self.ahead = ahead
+
+
+OBJECTS = Over(attrgetter("_props"), attrgetter("_ahead"))
+ROWS = Over(node_of, ahead_of)
+
+
 class Shaping:
     """The shapers of one request's selections."""
 
@@ -74,9 +94,10 @@ class Shaping:
         # weakly: the execution holds its shaping, and a cycle between them would leave
         # every request's shapers, plans and what they refer to for the collector
         self.execution = cast("PlannedExecution", weakref.proxy(execution))
-        # by type and the identity of the node list, kept alive with its shaper so that
-        # its id is not reused (as graphql-core's own memo of collected fields does)
-        self._objects: dict[tuple[str, int], tuple[FieldDetailsList, Shaper | None]] = {}
+        # by type, the identity of the node list and what it is given, the list kept
+        # alive with its shaper so that its id is not reused (as graphql-core's own memo
+        # of collected fields does)
+        self._objects: dict[tuple[str, int, Over], tuple[FieldDetailsList, Shaper | None]] = {}
 
     def clear(self) -> None:
         """Forgets the shapers planned (they are planned again if asked for)."""
@@ -97,18 +118,47 @@ class Shaping:
             return self.object(return_type, nodes)
         return None  # an interface or a union: which type is known only per value
 
-    def object(self, object_type: GraphQLObjectType, nodes: FieldDetailsList) -> Shaper | None:
-        """The shaper of ``object_type`` objects with ``nodes``' selection."""
-        key = (object_type.name, id(nodes))
+    def object(
+        self, object_type: GraphQLObjectType, nodes: FieldDetailsList, over: Over = OBJECTS
+    ) -> Shaper | None:
+        """The shaper of ``object_type`` objects with ``nodes``' selection (given the rows
+        they would be made from, ``over`` ``ROWS``)."""
+        key = (object_type.name, id(nodes), over)
         known = self._objects.get(key)
         if known is None:
-            known = self._objects[key] = (nodes, self._object(object_type, nodes))
+            known = self._objects[key] = (nodes, self._object(object_type, nodes, over))
         return known[1]
 
-    def _object(self, object_type: GraphQLObjectType, nodes: FieldDetailsList) -> Shaper | None:
-        parts = self._fields(object_type, nodes)
+    def made(self, graphql_type: GraphQLOutputType, nodes: FieldDetailsList) -> Shaper | None:
+        """The shaper of a row into the value of the object of ``graphql_type`` (its
+        named type) made from it: a Node's from the row itself where every field selected
+        reads it (a stored property, a link read ahead), else from the object made."""
+        object_type = get_named_type(graphql_type)
+        if not isinstance(object_type, GraphQLObjectType):
+            return None
+        origin = _origin(object_type)
+        # how its objects are made from a row, if they are: every Node type, by
+        # ``Node.from_row``, and those showing one through a field
+        from_row: Callable[[Row], Any] | None = getattr(origin, "from_row", None)
+        if origin is None or from_row is None:
+            return None
+        if issubclass(origin, Node):
+            from_rows = self.object(object_type, nodes, ROWS)
+            if from_rows is not None:
+                return from_rows
+        shape = self.object(object_type, nodes)
+        return None if shape is None else lambda row: shape(from_row(row))
+
+    def _object(
+        self, object_type: GraphQLObjectType, nodes: FieldDetailsList, over: Over
+    ) -> Shaper | None:
+        parts = self._fields(object_type, nodes, over)
         if parts is None:
             return None
+
+        if len(parts) == 1:  # as often as not (a donor's name): no comprehension to run
+            [(name, part)] = parts
+            return lambda value: None if value is None else {name: part(value)}
 
         def shape(value: Any) -> Any:
             if value is None:
@@ -136,21 +186,21 @@ class Shaping:
         return selected
 
     def _fields(
-        self, object_type: GraphQLObjectType, nodes: FieldDetailsList
+        self, object_type: GraphQLObjectType, nodes: FieldDetailsList, over: Over
     ) -> list[tuple[str, Shaper]] | None:
         selected = self.selected(object_type, nodes)
         if selected is None:
             return None
         parts = []
         for name, _, field_nodes in selected:
-            part = self._field(object_type, name, field_nodes)
+            part = self._field(object_type, name, field_nodes, over)
             if part is None:
                 return None
             parts.append((name, part))
         return parts
 
     def _field(
-        self, object_type: GraphQLObjectType, name: str, field_nodes: FieldDetailsList
+        self, object_type: GraphQLObjectType, name: str, field_nodes: FieldDetailsList, over: Over
     ) -> Shaper | None:
         if field_nodes[0].node.name.value == "__typename":
             return _constant(object_type.name)
@@ -158,51 +208,55 @@ class Shaping:
         if plan is None:
             return None
         if plan.may_wait:
-            return self._link(object_type, plan, field_nodes)
+            return self._link(object_type, plan, field_nodes, over)
+        if over is ROWS:
+            return _stored_leaf(self.execution, plan)
         resolve = plan.on_object  # a resolver without an Info: paths are not needed
         if resolve is None:
             return None
         if plan.leaf is not None:
-            leaf = self.execution._leaf
-            if plan.leaf in _TEXTS:
-                return _text_leaf(plan, resolve, leaf)
-            return lambda value: leaf(plan, _now(resolve(value)))
+            return _completed_leaf(plan, resolve, self.execution._leaf)
         complete = self.of(plan.return_type, field_nodes)
         if complete is None:
             return None
         return lambda value: complete(_now(resolve(value)))
 
     def _link(
-        self, object_type: GraphQLObjectType, plan: FieldPlan, field_nodes: FieldDetailsList
+        self,
+        object_type: GraphQLObjectType,
+        plan: FieldPlan,
+        field_nodes: FieldDetailsList,
+        over: Over,
     ) -> Shaper | None:
         """A link field answered from the rows read ahead: a connection's, and a list's or
         single object's of a type made from rows, from the rows themselves; any other's
-        through its resolver (which answers at once from them)."""
+        through its resolver (which answers at once from them, given the object)."""
         entry = FOLLOWS.get(object_type.name, {}).get(plan.info.field_name)
         page = None if entry is None else plan.page_ahead
         if entry is None or page is None:
             return None
+        ahead = over.ahead
         if entry.shape is Shape.CONNECTION:
-            return self._connection(plan, field_nodes, page)
-        complete = self.of(plan.return_type, field_nodes)
-        if complete is None:
-            return None
-        from_row = _from_row(plan.return_type)
-        if from_row is not None and not field_nodes[0].node.arguments:
+            return self._connection(plan, field_nodes, page, over)
+        item = None if field_nodes[0].node.arguments else self.made(plan.return_type, field_nodes)
+        if item is not None:
             # what its resolver (``_all`` or ``_one``) makes of the rows, without it
             if entry.shape is Shape.ONE:
-                return lambda value: complete(_first(_ahead(value, page), from_row))
-            return lambda value: complete([from_row(row) for row in _ahead(value, page)])
+                return _one_made(item, page, ahead, plan.non_null)
+            return lambda value: [item(row) for row in _ahead(ahead(value), page)]
+        complete = self.of(plan.return_type, field_nodes)
+        if complete is None or over is not OBJECTS:
+            return None
         resolve = plan.resolve_once()
 
         def shape(value: Any) -> Any:
-            _ahead(value, page)
+            _ahead(value._ahead, page)
             return complete(_now(resolve(value)))
 
         return shape
 
     def _connection(
-        self, plan: FieldPlan, field_nodes: FieldDetailsList, page: Page
+        self, plan: FieldPlan, field_nodes: FieldDetailsList, page: Page, over: Over
     ) -> Shaper | None:
         connection_type = get_named_type(plan.return_type)
         selected = self.selected(connection_type, field_nodes)
@@ -217,12 +271,13 @@ class Shaping:
             parts.append((name, part))
         key_property = page.listing.link.parent_key
         after: str | None = plan.arguments.get("after")
+        props, ahead = over.props, over.ahead
 
         def shape(value: Any) -> Any:
-            rows = _ahead(value, page)
+            rows = _ahead(ahead(value), page)
 
             def scope() -> str:
-                return list_scope(page.listing, str(value._props[key_property]))
+                return list_scope(page.listing, str(props(value)[key_property]))
 
             if after is not None:
                 decode_cursor(after, scope())  # a cursor of another list is refused
@@ -253,8 +308,7 @@ class Shaping:
         self, edge_type: Any, nodes: FieldDetailsList, skip: int, limit: int
     ) -> PagePart | None:
         selected = self.selected(edge_type, nodes)
-        from_row = _from_row(edge_type.fields["node"].type) if selected is not None else None
-        if selected is None or from_row is None:
+        if selected is None:
             return None
         parts: list[tuple[str, Callable[[Row, int, Callable[[], str]], Any]]] = []
         for name, field_name, field_nodes in selected:
@@ -263,10 +317,10 @@ class Shaping:
             elif field_name == "cursor":
                 parts.append((name, lambda row, offset, scope: encode_cursor(offset, scope())))
             elif field_name == "node":
-                node = self.of(edge_type.fields["node"].type, field_nodes)
+                node = self.made(edge_type.fields["node"].type, field_nodes)
                 if node is None:
                     return None
-                parts.append((name, _node_part(node, from_row)))
+                parts.append((name, _node_part(node)))
             else:
                 return None
 
@@ -298,6 +352,16 @@ _TEXTS = (GraphQLString, GraphQLID)
 ``serialize_id``)."""
 
 
+def _completed_leaf(
+    plan: FieldPlan, resolve: Callable[[Any], Any], leaf: Callable[[FieldPlan, Any], Any]
+) -> Shaper:
+    """A scalar or enum field: what ``resolve`` returns, completed as graphql-core
+    completes it."""
+    if plan.leaf in _TEXTS:
+        return _text_leaf(plan, resolve, leaf)
+    return lambda value: leaf(plan, _now(resolve(value)))
+
+
 def _text_leaf(
     plan: FieldPlan, resolve: Callable[[Any], Any], leaf: Callable[[FieldPlan, Any], Any]
 ) -> Shaper:
@@ -313,29 +377,48 @@ def _text_leaf(
     return shape
 
 
-def _from_row(graphql_type: GraphQLOutputType) -> Callable[[Row], Any] | None:
-    """How the objects of ``graphql_type`` (its named type) are made from a row, if they
-    are (``from_row``: every node type, and those showing one through a field)."""
-    definition = get_named_type(graphql_type).extensions.get(
-        GraphQLCoreConverter.DEFINITION_BACKREF
-    )
-    from_row: Callable[[Row], Any] | None = getattr(
-        getattr(definition, "origin", None), "from_row", None
-    )
-    return from_row
+def _origin(object_type: GraphQLObjectType) -> type | None:
+    """The Python class of ``object_type``'s objects."""
+    definition = object_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    return origin if isinstance(origin, type) else None
 
 
-def _ahead(value: Any, page: Page) -> list[Row]:
-    """The rows of ``page`` read ahead for the object ``value``: ``Unshaped`` if they were
-    not (the field's resolver reads them)."""
-    rows: list[Row] | None = value._ahead.get(page)
+def _ahead(ahead: ReadAhead, page: Page) -> list[Row]:
+    """The rows of ``page`` in ``ahead``, those read ahead for an object: ``Unshaped`` if
+    they were not (the field's resolver reads them)."""
+    rows: list[Row] | None = ahead.get(page)
     if rows is None:
         raise Unshaped
     return rows
 
 
-def _first(rows: list[Row], from_row: Callable[[Row], Any]) -> Any:
-    return from_row(rows[0]) if rows else None
+def _one_made(
+    item: Shaper, page: Page, ahead: Callable[[Any], ReadAhead], non_null: bool
+) -> Shaper:
+    """A single link field: the first row read ahead, shaped by ``item``."""
+
+    def shape(value: Any) -> Any:
+        rows = _ahead(ahead(value), page)
+        if rows:
+            return item(rows[0])
+        if non_null:
+            raise Unshaped  # completed field by field, which reports where the null is
+        return None
+
+    return shape
+
+
+def _stored_leaf(execution: PlannedExecution, plan: FieldPlan) -> Shaper | None:
+    """A field that is a stored property (``schema.properties``), read from a row's node
+    as its resolver reads it from the object's."""
+    read = property_read(plan.field)
+    if read is None or plan.leaf is None:
+        return None
+    arguments, props = plan.arguments, ROWS.props
+    if arguments:
+        return _completed_leaf(plan, lambda row: read(props(row), **arguments), execution._leaf)
+    return _completed_leaf(plan, lambda row: read(props(row)), execution._leaf)
 
 
 _SETTLED: dict[type, bool] = {}
@@ -378,10 +461,8 @@ def _leaf(execution: PlannedExecution, leaf_type: GraphQLLeafType) -> Shaper:
     return lambda value: None if value is None else complete_leaf(leaf_type, value)
 
 
-def _node_part(
-    node: Shaper, from_row: Callable[[Row], Any]
-) -> Callable[[Row, int, Callable[[], str]], Any]:
-    return lambda row, offset, scope: node(from_row(row))
+def _node_part(node: Shaper) -> Callable[[Row, int, Callable[[], str]], Any]:
+    return lambda row, offset, scope: node(row)
 
 
 def _total(rows: list[Row], scope: Callable[[], str]) -> int:

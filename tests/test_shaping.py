@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from test_lookahead import EVERYTHING
 import schema.pagination
 import schema.types
 from graph.connection import Database
+from schema.node import Node
 from schema.shaping import Shaping
 
 # Connections read ahead under each country: cursors, page info and totals, aliases,
@@ -157,3 +159,63 @@ def test_an_error_inside_a_shaped_value_is_located_as_field_by_field(
     [error] = shaped["errors"]
     assert error["path"] == ["country", "projects", "edges", 1, "node", "status"]
     assert error["message"] == "Unexpected error."  # masked: no internals in answers
+
+
+ROW_READS = """
+{ countries(first: 3) { edges { node { iso2 name
+  projects(first: 2) { edges { node {
+    __typename code title(lang: "fr") startDate
+    sectors { name code%s }
+    office { name }
+    contributions { donor { name } }
+    videos(first: 1) { edges { node { title url } } }
+  } } }
+} } } }
+"""
+
+
+def test_node_values_are_shaped_from_their_rows_without_objects(
+    portfolio: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+    from_row = Node.from_row.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Node], row: dict[str, Any]) -> Node:
+        made.append(cls.__name__)
+        return from_row(cls, row)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Node, "from_row", classmethod(counted))
+    shaped = post(portfolio, ROW_READS % "")
+    assert "errors" not in shaped, shaped
+    countries = [edge["node"] for edge in shaped["data"]["countries"]["edges"]]
+    projects = [e["node"] for c in countries for e in c["projects"]["edges"]]
+    donors = [c["donor"]["name"] for p in projects for c in p["contributions"]]
+    sectors = [s for p in projects for s in p["sectors"]]
+    assert [c["iso2"] for c in countries] == ["BF", "ML", "NE"]
+    assert len(projects) == 6
+    assert Counter(donors) == {"Luxembourg Government": 5, "USAID": 2, "European Union": 1}
+    assert [s["name"] for s in sectors] == [
+        "Basic drinking water supply",
+        "Primary education",
+        "Agricultural development",
+        "Basic drinking water supply",
+        "Basic health care",
+        "Agricultural development",
+        "Basic health care",
+    ]
+    # Stored properties and links read ahead only: objects for the root's countries (its
+    # resolver makes them) and for the donors, shown through Contribution objects.
+    assert Counter(made) == {"Country": 3, "Organisation": 8}
+    made.clear()
+    # A sector's id is not a stored property: each sector is then made an object.
+    with_ids = post(portfolio, ROW_READS % " id")
+    assert Counter(made) == {"Country": 3, "Organisation": 8, "Sector": 7}
+    assert all(s["id"] for p in _projects(with_ids) for s in p["sectors"])
+    monkeypatch.setattr(Shaping, "object", lambda self, object_type, nodes, over=None: None)
+    assert post(portfolio, ROW_READS % "") == shaped
+    assert post(portfolio, ROW_READS % " id") == with_ids
+
+
+def _projects(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    countries = [edge["node"] for edge in answer["data"]["countries"]["edges"]]
+    return [e["node"] for c in countries for e in c["projects"]["edges"]]
