@@ -3,8 +3,8 @@
 A field made here resolves by reading its object's node properties (``_props``) through
 one function, its *read*. Shaping (``schema.shaping``) asks for that read
 (``property_read``) and applies it to a row's node straight away, without the object the
-resolver would need: for the nested benchmark query, 2,000 objects made and resolved
-only to hand a stored string on.
+resolver would need: for the nested benchmark query, 1,100 objects made and resolved
+only to hand stored strings on.
 """
 
 from __future__ import annotations
