@@ -400,20 +400,28 @@ WHOLE_LIST = 1000
 @dataclass(frozen=True)
 class Page:
     """What a list field reads for each parent: rows ``skip`` to ``skip + limit`` of a
-    listing. Hashable: it keys loaders and the rows read ahead (``Ahead``)."""
+    listing, and with ``more`` the row after them, which tells whether more follow.
+    Hashable: it keys loaders and the rows read ahead (``Ahead``)."""
 
     listing: Listing
     skip: int = 0
     limit: int = WHOLE_LIST
+    more: bool = False
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         # hashed once: every object read ahead is looked up by the pages it holds, and a
         # dataclass hashes its fields (the listing's filter and order) on every lookup
-        object.__setattr__(self, "_hash", hash((self.listing, self.skip, self.limit)))
+        key = (self.listing, self.skip, self.limit, self.more)
+        object.__setattr__(self, "_hash", hash(key))
 
     def __hash__(self) -> int:
         return self._hash
+
+    @property
+    def read(self) -> int:
+        """How many rows it reads for each parent."""
+        return self.limit + 1 if self.more else self.limit
 
 
 Properties = tuple[LiteralString, ...]
@@ -486,7 +494,7 @@ def _rows_query(
         + " SKIP $skip LIMIT $limit "
     )  # fmt: skip
     rows = _rows_collected(link, ahead, properties, with_link)
-    parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
+    parameters = {**matching.parameters, "skip": page.skip, "limit": page.read}
     return Compiled(query + rows.cypher, {**parameters, **rows.parameters})
 
 
@@ -544,7 +552,7 @@ def _counted_rows_query(
         + " CALL (paged) { UNWIND paged AS row WITH row.n AS n, row.r AS r "
         + rows.cypher + " } "
     )  # fmt: skip
-    parameters = {**matching.parameters, "skip": page.skip, "limit": page.limit}
+    parameters = {**matching.parameters, "skip": page.skip, "limit": page.read}
     return Compiled(query, {**parameters, **rows.parameters})
 
 

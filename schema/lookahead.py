@@ -30,7 +30,7 @@ from graph.filters import FilterError
 from graph.reads import KEY_PROPERTIES, WHOLE_LIST, Ahead, Link, Listing, Page, Properties
 from schema.errors import UserError
 from schema.order import to_sorts
-from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, cursor_offset
+from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, asks_more, cursor_offset
 from schema.selection import Selected, Selection
 from schema.where import to_filter
 
@@ -311,7 +311,7 @@ def page_ahead(
         where, order = to_filter(arguments.get("where")), to_sorts(arguments.get("order_by"))
     except (UserError, FilterError):
         return None  # likewise
-    return Page(Listing(entry.link, where, order), skip, first + 1)
+    return Page(Listing(entry.link, where, order), skip, first, asks_more(field.fields))
 
 
 def _counts(entry: Follow, field: Selected) -> bool:

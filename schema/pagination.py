@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -13,6 +13,7 @@ import strawberry
 
 from graph.reads import Row
 from schema.errors import UserError
+from schema.selection import Selected
 
 T = TypeVar("T")
 
@@ -91,6 +92,15 @@ def page_bounds(
     return skip, size
 
 
+def asks_more(fields: Sequence[Selected]) -> bool:
+    """Whether a connection's selection shows ``hasNextPage``: the one field that needs the
+    row after the page read (a tenth more rows for pages of 20 nested in pages of 20)."""
+    return any(
+        selected.name == "pageInfo" and any(item.name == "hasNextPage" for item in selected.fields)
+        for selected in fields
+    )
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool
@@ -126,7 +136,9 @@ def build_connection(
     count: Callable[[], Awaitable[int]],
     scope: str,
 ) -> Connection[T]:
-    """A connection from ``rows`` fetched with ``limit + 1`` (the extra row means more)."""
+    """A connection from ``rows`` read with the row after its ``limit`` (which means more)
+    where ``hasNextPage`` is selected: where it is not, and ``has_next_page`` is never
+    shown, with ``limit`` rows at most."""
     page = rows[:limit]
     edges = [
         Edge(cursor=encode_cursor(skip + i, scope), node=to_node(row)) for i, row in enumerate(page)

@@ -262,7 +262,7 @@ class Shaping:
         selected = self.selected(connection_type, field_nodes)
         if selected is None or not isinstance(connection_type, GraphQLObjectType):
             return None
-        skip, limit = page.skip, page.limit - 1
+        skip, limit = page.skip, page.limit
         parts: list[tuple[str, PagePart]] = []
         for name, field_name, nodes in selected:
             part = self._connection_part(connection_type, field_name, nodes, skip, limit)

@@ -35,7 +35,13 @@ from schema.context import Context
 from schema.lookahead import Follow, Later, Shape, follow, read_with, then
 from schema.node import Node, ReadAhead, ahead_of
 from schema.order import ContributionOrder, ProjectOrder, VideoOrder, to_sorts
-from schema.pagination import Connection, build_connection, list_scope, page_bounds
+from schema.pagination import (
+    Connection,
+    asks_more,
+    build_connection,
+    list_scope,
+    page_bounds,
+)
 from schema.properties import Lang, stored, stored_string, translated, translated_text
 from schema.selection import Selection
 from schema.status import ProjectStatus
@@ -162,7 +168,7 @@ def connection(
     key = parent_key(parent, listing.link)
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
-    page = Page(listing, skip, limit + 1)
+    page = Page(listing, skip, limit, asks_more(Selection(info._raw_info).fields()))
     loaders = info.context.loaders
     rows = None if parent is None else parent._ahead.get(page)
     if rows is not None:
@@ -192,7 +198,7 @@ async def _read_connection(
         if counted_in_one_pass(page.listing, root=key == ALL):
             rows, counted = await loaders.counted_page(page, key, within, properties)
             return build_connection(
-                rows, page.skip, page.limit - 1, to_node, partial(_known, counted), scope
+                rows, page.skip, page.limit, to_node, partial(_known, counted), scope
             )
         total = asyncio.ensure_future(loaders.count(page.listing, key))
     try:
@@ -206,7 +212,7 @@ async def _read_connection(
     async def count() -> int:
         return await (total if total is not None else loaders.count(page.listing, key))
 
-    return build_connection(rows, page.skip, page.limit - 1, to_node, count, scope)
+    return build_connection(rows, page.skip, page.limit, to_node, count, scope)
 
 
 async def _known(count: int) -> int:

@@ -1,5 +1,5 @@
 """A real database connection that counts the queries its read transactions send, and
-keeps their text."""
+keeps their text and parameters."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ class _CountingTransaction:
         self._tx = tx
         self._counter = counter
 
-    def run(self, query: str, *args: Any, **kwargs: Any) -> Any:
+    def run(self, query: str, parameters: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         self._counter.queries += 1
         self._counter.statements.append(query)
-        return self._tx.run(query, *args, **kwargs)
+        self._counter.parameters.append({**(parameters or {}), **kwargs})
+        return self._tx.run(query, parameters, **kwargs)
 
 
 class CountingDatabase(Database):
@@ -29,6 +30,7 @@ class CountingDatabase(Database):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.statements: list[str] = []
+        self.parameters: list[dict[str, Any]] = []
 
     def read_versioned(
         self, work: TxWork[P, R], *args: P.args, **kwargs: P.kwargs

@@ -389,3 +389,48 @@ def test_a_project_by_code_is_read_with_its_links_and_transactions_in_one_statem
         ],
         "videos": {"edges": [{"node": {"title": "Video 1"}}]},
     }
+
+
+PAGES = """{ countries(first: 2) { %s edges { node { iso2
+  projects(first: 2) { %s edges { node { code } } }
+  %s
+} } } }"""
+HAS_NEXT = "pageInfo { hasNextPage }"
+
+
+def _paged(
+    client: TestClient, db: CountingDatabase, *parts: str
+) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """The answer to ``PAGES`` with ``parts``, and the limits its statements read by."""
+    db.parameters.clear()
+    body = client.post("/graphql", json={"query": PAGES % parts}).json()
+    assert "errors" not in body, body
+    limits = [(p["limit"], p["a0_limit"]) for p in db.parameters if "a0_limit" in p]
+    return body["data"]["countries"], limits
+
+
+def test_a_page_reads_the_row_after_it_only_where_has_next_page_is_shown(
+    counted: tuple[TestClient, CountingDatabase],
+) -> None:
+    client, db = counted
+    plain, limits = _paged(client, db, "", "", "")
+    assert limits == [(2, 2)]
+    shown = [(e["node"]["iso2"], e["node"]["projects"]) for e in plain["edges"]]
+    assert shown == [  # Benin, then Burkina Faso
+        ("BJ", {"edges": [{"node": {"code": "RT-005"}}, {"node": {"code": "RT-008"}}]}),
+        ("BF", {"edges": [{"node": {"code": "RT-001"}}, {"node": {"code": "RT-008"}}]}),
+    ]
+    # the root's page read by its resolver, the countries' pages by look-ahead
+    asked, limits = _paged(client, db, HAS_NEXT, HAS_NEXT, "")
+    assert limits == [(3, 3)]
+    assert asked["pageInfo"] == {"hasNextPage": True}
+    projects = [e["node"]["projects"] for e in asked["edges"]]
+    assert [p["pageInfo"] for p in projects] == [{"hasNextPage": True}] * 2
+    assert [p["edges"] for p in projects] == [p["edges"] for _, p in shown]
+    # pageInfo without hasNextPage needs no row after the page
+    _, limits = _paged(client, db, "pageInfo { endCursor }", "pageInfo { endCursor }", "")
+    assert limits == [(2, 2)]
+    # the same field selected again, in a fragment, with hasNextPage: merged, as shown
+    again = "... on Country { projects(first: 2) { pageInfo { hasNextPage } } }"
+    merged, _ = _paged(client, db, "", "", again)
+    assert [e["node"]["projects"] for e in merged["edges"]] == projects
