@@ -254,7 +254,6 @@ class Country(Node):
     _props: strawberry.Private[Row]
 
     iso2 = stored_string("iso2")
-
     name = stored_string("name")
 
     projects = projects_field(Link.COUNTRY_PROJECTS, "Projects in this country.")
@@ -265,9 +264,7 @@ class Organisation(Node):
     _props: strawberry.Private[Row]
 
     key = stored_string("id", description="Canonical id: an IATI organisation ref where known.")
-
     name = stored_string("name")
-
     ref = stored("ref", str | None, description="IATI organisation identifier, when known.")
 
     @strawberry.field(description="Every name this organisation has been seen under.")
@@ -521,9 +518,7 @@ class CooperationProgramme(Node):
     _props: strawberry.Private[Row]
 
     name = stored_string("name")
-
     start = stored("start", PartialDate | None)
-
     end = stored("end", PartialDate | None)
 
     projects = projects_field(Link.PIC_PROJECTS, "Projects under this programme.")
@@ -534,9 +529,7 @@ class Sector(Node):
     _props: strawberry.Private[Row]
 
     name = translated_text("name", required=True)
-
     code = stored("code", str | None)
-
     vocabulary = stored("vocabulary", str | None)
 
     projects = projects_field(Link.SECTOR_PROJECTS, "Projects in this sector.")
@@ -547,9 +540,7 @@ class Video(Node):
     _props: strawberry.Private[Row]
 
     title = translated_text("title", required=True)
-
     description = translated_text("description", required=False)
-
     url = stored("url", str | None)
 
     @strawberry.field(graphql_type="Project | None")
@@ -562,9 +553,7 @@ class Document(Node):
     _props: strawberry.Private[Row]
 
     title = translated_text("title", required=True)
-
     url = stored("url", str | None)
-
     category = stored(
         "category", str | None, description="e.g. final-evaluation, mid-term-evaluation."
     )
@@ -596,9 +585,7 @@ class Project(Node):
     code = stored_string(
         "code", description="The project's code: LuxDev's (MLI/801) or IATI identifier."
     )
-
     title = translated_text("title", required=False)
-
     description = translated_text("description", required=False)
 
     @strawberry.field(description="Languages the graph has this project's texts in.")
@@ -611,37 +598,28 @@ class Project(Node):
         return None if status is None else ProjectStatus(status)
 
     closed_on = stored("closed_on", PartialDate | None)
-
     start_date = stored("start_date", PartialDate | None)
-
     end_date = stored("end_date", PartialDate | None)
-
     duration_months = stored("duration_months", int | None)
-
     planned_start = stored(
         "planned_start",
         PartialDate | None,
         description="IATI activity dates as reported: planned start.",
     )
-
     actual_start = stored(
         "actual_start",
         PartialDate | None,
         description="IATI activity dates as reported: actual start.",
     )
-
     planned_end = stored(
         "planned_end",
         PartialDate | None,
         description="IATI activity dates as reported: planned end.",
     )
-
     actual_end = stored(
         "actual_end", PartialDate | None, description="IATI activity dates as reported: actual end."
     )
-
     hierarchy = stored("hierarchy", int | None, description="IATI hierarchy level (1 = top).")
-
     default_currency = stored("default_currency", str | None)
 
     @strawberry.field
