@@ -168,7 +168,8 @@ def connection(
     key = parent_key(parent, listing.link)
     scope = list_scope(listing, key)
     skip, limit = page_bounds(first, after, scope)
-    page = Page(listing, skip, limit, asks_more(Selection(info._raw_info).fields()))
+    selected = Selection(info._raw_info).fields()
+    page = Page(listing, skip, limit, asks_more(selected))
     loaders = info.context.loaders
     rows = None if parent is None else parent._ahead.get(page)
     if rows is not None:
@@ -180,7 +181,8 @@ def connection(
         return build_connection(rows, skip, limit, to_node, count, scope)
     link = None if parent is None else listing.link
     within, properties = read_with(info, to, Shape.CONNECTION, through, link)
-    return _read_connection(info, page, key, scope, within, properties, to_node)
+    with_total = any(field.name == "totalCount" for field in selected)
+    return _read_connection(info, page, key, scope, within, properties, to_node, with_total)
 
 
 async def _read_connection(
@@ -191,10 +193,11 @@ async def _read_connection(
     within: tuple[Ahead, ...],
     properties: Properties | None,
     to_node: Callable[[Row], T],
+    with_total: bool,
 ) -> Connection[T]:
     loaders = info.context.loaders
     total: asyncio.Future[int] | None = None
-    if selects(info, "totalCount"):
+    if with_total:
         if counted_in_one_pass(page.listing, root=key == ALL):
             rows, counted = await loaders.counted_page(page, key, within, properties)
             return build_connection(
