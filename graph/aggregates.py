@@ -7,15 +7,32 @@ every measure returns one row per group and currency.
 
 Shares: a project in several countries (or sectors) counts once in each, and its budget
 is split by the relationship's ``percentage`` (or evenly when the source gave none).
+
+Over every project, the rows stored after the last load answer while they hold
+(``graph.summaries``), in the same statement that would otherwise scan.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from enum import Enum
 from typing import LiteralString
 
-from graph.reads import KeyedRead, Listing
+from graph.connection import Database
+from graph.reads import ALL, KeyedRead, Link, Listing, Row, read_keyed
+from graph.summaries import (
+    CURRENT_SUMMARY,
+    RANKED_ROWS,
+    read_revision,
+    store_summaries,
+)
+
+
+def _node(var: LiteralString) -> LiteralString:
+    """A node's properties, its load time as ISO 8601 text (as ``graph.reads`` fetches
+    nodes): plain values, which a stored summary keeps as JSON."""
+    return var + " {.*, loaded_at: toString(" + var + ".loaded_at)}"
 
 
 def _by(key: LiteralString) -> LiteralString:
@@ -71,7 +88,7 @@ class Measure(Enum):
         "WITH g, count(DISTINCT n) AS count, collect(c) AS cs "
         "UNWIND cs AS c "
         "WITH g, count, c.currency AS currency, sum(c.amount) AS amount "
-        "RETURN collect({key: g.id, name: g.name, donor: g {.*}, count: count, "
+        "RETURN collect({key: g.id, name: g.name, donor: " + _node("g") + ", count: count, "
         "currency: currency, amount: amount}) AS rows"
     )
     FLOWS = (
@@ -82,21 +99,51 @@ class Measure(Enum):
         "WITH d, g, c.currency AS currency, sum(c.amount * share) AS amount, "
         "count(DISTINCT n) AS projects "
         "ORDER BY amount DESC, d.id, g.iso2, currency LIMIT $limit "
-        "RETURN collect({donor: d {.*}, country: g {.*}, currency: currency, amount: amount, "
+        "RETURN collect({donor: " + _node("d") + ", country: " + _node("g") + ", "
+        "currency: currency, amount: amount, "
         "projects: projects}) AS rows"
     )
 
     def __init__(self, body: LiteralString) -> None:
         self.body = body
 
+    @property
+    def ranks(self) -> bool:
+        """Whether its rows are a ranking cut at a limit."""
+        return self is Measure.FLOWS
+
+
+EVERY_PROJECT = Listing(Link.ALL_PROJECTS)
+"""The listing whose aggregates are stored after each load."""
+
 
 def aggregate_read(
     measure: Measure, listing: Listing, keys: Sequence[str], limit: int
 ) -> KeyedRead:
-    """For each parent key, the rows of ``measure`` over the nodes of ``listing``.
+    """For each parent key, the rows of ``measure`` over the nodes of ``listing`` (read
+    them with ``aggregate_rows``): over every project, its stored summary while it holds.
 
     ``limit`` bounds the rows of measures that rank (``FLOWS``); the others ignore it.
     """
+    if _every_project(listing) and limit <= RANKED_ROWS:
+        return _summarised_read(measure, keys, limit)
+    return _scan(measure, listing, keys, limit)
+
+
+def _every_project(listing: Listing) -> bool:
+    """Whether ``listing`` holds every project (its order does not change an aggregate)."""
+    return listing.link is EVERY_PROJECT.link and listing.where is None
+
+
+def aggregate_rows(value: list[Row] | str, measure: Measure, limit: int) -> list[Row]:
+    """The rows in a value ``aggregate_read`` returned: read now, or stored as JSON."""
+    if isinstance(value, list):
+        return value
+    rows: list[Row] = json.loads(value)
+    return rows[:limit] if measure.ranks else rows
+
+
+def _scan(measure: Measure, listing: Listing, keys: Sequence[str], limit: int) -> KeyedRead:
     matching = listing.link.matching(listing.where)
     query = (
         "UNWIND $keys AS key CALL (key) { " + matching.cypher + " WITH DISTINCT n "
@@ -104,3 +151,35 @@ def aggregate_read(
     )  # fmt: skip
     parameters = {**matching.parameters, "keys": list(keys), "limit": limit}
     return KeyedRead(query, parameters, alone=True)
+
+
+def _summarised_read(measure: Measure, keys: Sequence[str], limit: int) -> KeyedRead:
+    """The stored rows of ``measure`` over every project, or where none hold, the scan.
+
+    The scan is a subquery under the test of ``s``: as a filter in the same subquery,
+    Neo4j scanned every project first and tested ``s`` on each."""
+    query = (
+        "UNWIND $keys AS key " + CURRENT_SUMMARY
+        + "OPTIONAL CALL (key, s) { WITH key WHERE s IS NULL CALL (key) { "
+        + EVERY_PROJECT.link.matching(None).cypher + " WITH DISTINCT n " + measure.body
+        + " } RETURN rows } RETURN key, CASE WHEN s IS NULL THEN rows ELSE s.rows END AS value"
+    )  # fmt: skip
+    parameters = {"keys": list(keys), "limit": limit, "measure": measure.name}
+    return KeyedRead(query, parameters, alone=True)
+
+
+def refresh_summaries(db: Database) -> int:
+    """Computes every measure over every project and stores the rows (``graph.summaries``);
+    returns how many were stored: none when a write committed while they were read."""
+    revision = db.read(read_revision)
+    if revision is None:
+        return 0
+    rows: dict[str, str] = {}
+    for measure in Measure:
+        read = _scan(measure, EVERY_PROJECT, [ALL], RANKED_ROWS)
+        [found] = db.read(read_keyed, [read])
+        rows[measure.name] = json.dumps(found[ALL])
+    # Stored even if a write committed meanwhile: a summary whose revision is not the
+    # graph's is never served. Reporting it stale spares the caller a false success.
+    db.write(store_summaries, revision, rows)
+    return len(rows) if db.read(read_revision) == revision else 0

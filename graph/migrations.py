@@ -13,6 +13,7 @@ from typing import LiteralString
 from neo4j import ManagedTransaction
 
 from graph.connection import Database, run_list
+from graph.summaries import PROPERTY_KEYS
 
 NODE_KEYS: dict[LiteralString, LiteralString] = {
     "Activity": "code",
@@ -30,6 +31,8 @@ NODE_KEYS: dict[LiteralString, LiteralString] = {
     "Region": "key",
     "Location": "key",
     "Agreement": "key",
+    "DataRevision": "key",
+    "Summary": "measure",
 }
 """Each node label and the property that identifies its nodes."""
 
@@ -84,7 +87,7 @@ def statements() -> list[LiteralString]:
         "FOR (n:" + label + ") REQUIRE n." + key + " IS UNIQUE"
         for label, key in NODE_KEYS.items()
     ]
-    return [*constraints, _FULLTEXT, _CONTRIBUTION_AMOUNTS, _COUNTRY_SORT_KEYS]
+    return [*constraints, _FULLTEXT, _CONTRIBUTION_AMOUNTS, _COUNTRY_SORT_KEYS, PROPERTY_KEYS]
 
 
 def migrate(db: Database) -> None:

@@ -30,6 +30,7 @@ from neo4j import ManagedTransaction
 
 from graph.connection import Database
 from graph.migrations import COUNTRY_SORT_KEY
+from graph.summaries import NEW_REVISION
 from loaders.records import Contribution, Money, OrganisationRef, ProjectRecord
 
 PREFERRED_LANGUAGES = ["en", "fr"]
@@ -95,7 +96,7 @@ def write_rows(tx: ManagedTransaction, batch: Batch, loaded_at: datetime) -> Non
 
     Which of the batch's projects the graph already has decides the statements each
     gets: a project never seen before is created in one step and has no old links to
-    take apart.
+    take apart. The last statement sets a new data revision (``graph.summaries``).
     """
     seen = {
         record["code"]: record["project"] for record in tx.run(_EXISTING, {"codes": batch.codes})
@@ -111,6 +112,7 @@ def write_rows(tx: ManagedTransaction, batch: Batch, loaded_at: datetime) -> Non
         if rows:
             parameters = {"rows": rows, "loaded_at": loaded_at, "preferred": PREFERRED_LANGUAGES}
             tx.run(statement, parameters).consume()
+    tx.run(NEW_REVISION).consume()
 
 
 _ALWAYS = ("code", "source", "lang", "langs")

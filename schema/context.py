@@ -24,7 +24,7 @@ from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
-from graph.aggregates import Measure, aggregate_read
+from graph.aggregates import Measure, aggregate_read, aggregate_rows
 from graph.connection import Database, P, R, TxWork, Version
 from graph.reads import (
     Ahead,
@@ -186,7 +186,10 @@ class GraphLoaders:
             return aggregate_read(measure, listing, keys, limit)
 
         lookup = ("aggregate", measure, listing, limit)
-        return await self._load(lookup, read, list, key, cached=self._cache is not None)
+        value: list[Row] | str = await self._load(
+            lookup, read, list, key, cached=self._cache is not None
+        )
+        return aggregate_rows(value, measure, limit)
 
     async def _cached(self, read: KeyedRead) -> dict[str, Any]:
         """``read``'s values from the cache, at the database version this request saw

@@ -20,6 +20,7 @@ from graph.connection import Database, run_list
 from graph.migrations import migrate
 from graph.server import LocalServer
 from graph.settings import Settings
+from graph.summaries import BOOKKEEPING_LABELS
 from schema.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,12 +81,16 @@ def db(session_db: Database) -> Database:
     return session_db
 
 
+DATA_NODES = "WHERE NOT (" + " OR ".join("n:" + label for label in BOOKKEEPING_LABELS) + ")"
+"""Nodes ``n`` that hold data, not the bookkeeping of how it was written."""
+
+
 def graph_counts(db: Database) -> tuple[int, int]:
     """(nodes, relationships) in the whole graph."""
     rows = db.read(
         lambda tx: run_list(
             tx,
-            "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+            "CALL () { MATCH (n) " + DATA_NODES + " RETURN count(n) AS nodes } "
             "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
             "RETURN nodes, relationships",
         )
@@ -115,7 +120,9 @@ def graph_snapshot(db: Database, keep_sources: bool = True) -> dict[str, list[st
         return next((props[k] for k in ("code", "iso2", "id", "key") if k in props), None)
 
     nodes = db.read(
-        lambda tx: run_list(tx, "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+        lambda tx: run_list(
+            tx, "MATCH (n) " + DATA_NODES + " RETURN labels(n) AS labels, properties(n) AS props"
+        )
     )
     rels = db.read(
         lambda tx: run_list(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import graph_counts
+from conftest import DATA_NODES, graph_counts
 
 from graph.connection import Database, run_list
 from graph.migrations import FULLTEXT_INDEX, NODE_KEYS
@@ -174,7 +174,8 @@ def test_every_node_and_relationship_records_its_source_and_load_time(db: Databa
     write_projects(db, [resolve(french())])
     missing = query(
         db,
-        "CALL () { MATCH (n) WHERE n.source IS NULL OR n.loaded_at IS NULL RETURN count(n) AS n } "
+        "CALL () { MATCH (n) " + DATA_NODES + " AND (n.source IS NULL OR n.loaded_at IS NULL) "
+        "RETURN count(n) AS n } "
         "CALL () { MATCH ()-[r]->() WHERE r.source IS NULL OR r.loaded_at IS NULL "
         "RETURN count(r) AS r } RETURN n, r",
     )
