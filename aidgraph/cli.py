@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
@@ -192,11 +193,14 @@ def bulk_load(items: Iterable[Item], rejects_path: Path, batch_size: int) -> Non
                     lambda done: progress.advance(task, done),
                     batch_size=batch_size,
                 )
+            summarized = _summarize(db) if report.loaded else None
         finally:
             db.close()
     if report.rejected > _SHOWN_REJECTS:
         err.print(f"… {report.rejected - _SHOWN_REJECTS} more rejected: see {rejects_path}")
     out.print(report.summary())
+    if summarized is not None:
+        out.print(summarized)
     if report.rejected:
         raise typer.Exit(1)
 
@@ -318,6 +322,29 @@ def migrate() -> None:
     finally:
         db.close()
     out.print("schema up to date")
+
+
+@app.command()
+def summarize() -> None:
+    """Store the aggregates over every project anew (loads do it when they end): after
+    writes made outside aidgraph's loaders, which the stored ones would not reflect."""
+    db = connect(Settings())
+    try:
+        out.print(_summarize(db))
+    finally:
+        db.close()
+
+
+def _summarize(db: Database) -> str:
+    """Stores the aggregates over every project; says how it went."""
+    from graph.aggregates import refresh_summaries
+
+    started = time.monotonic()
+    stored = refresh_summaries(db)
+    seconds = time.monotonic() - started
+    if stored:
+        return f"stored {stored} aggregates over every project in {seconds:.1f} s"
+    return "aggregates not stored: the graph changed while they were read (`aidgraph summarize`)"
 
 
 @app.command()

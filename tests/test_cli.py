@@ -86,6 +86,31 @@ def test_loading_the_same_pages_twice_changes_nothing(
     assert graph_counts(db) == first
 
 
+def test_a_load_ends_by_storing_the_aggregates_and_summarize_stores_them_anew(
+    db: Database, neo4j_settings: Settings
+) -> None:
+    def stored() -> list[dict[str, object]]:
+        return db.read(
+            run_list,
+            "MATCH (s:Summary {measure: 'SUMMARY'}), (v:DataRevision) "
+            "RETURN s.revision = v.value AS current, s.rows AS rows",
+        )
+
+    result = aidgraph(neo4j_settings, "load", "luxdev", str(SAMPLES / "MLI_801.fr.txt"))
+    assert result.returncode == 0, result.stderr
+    assert "stored 7 aggregates over every project in " in result.stdout
+    [summary] = stored()
+    assert summary["current"] is True
+    assert json.loads(str(summary["rows"]))[0]["count"] == 1
+    # a write outside aidgraph's loaders: the summary is no longer the graph's
+    db.write(lambda tx: tx.run("MATCH (p:Project) SET p.budget_amount = 1.0").consume())
+    result = aidgraph(neo4j_settings, "summarize")
+    assert result.returncode == 0, result.stderr
+    assert "stored 7 aggregates over every project in " in result.stdout
+    [summary] = stored()
+    assert json.loads(str(summary["rows"]))[0]["sum"] == 1.0
+
+
 def test_url_gives_the_code_of_a_page_without_one(db: Database, neo4j_settings: Settings) -> None:
     page = DATA / "broken_no_code.en.txt"
     result = aidgraph(neo4j_settings, "load", "luxdev", str(page))
