@@ -24,6 +24,7 @@ from graph.reads import ALL, KeyedRead, Link, Listing, Row, read_keyed
 from graph.summaries import (
     CURRENT_SUMMARY,
     RANKED_ROWS,
+    new_revision,
     read_revision,
     store_summaries,
 )
@@ -170,10 +171,12 @@ def _summarised_read(measure: Measure, keys: Sequence[str], limit: int) -> Keyed
 
 def refresh_summaries(db: Database) -> int:
     """Computes every measure over every project and stores the rows (``graph.summaries``);
-    returns how many were stored: none when a write committed while they were read."""
-    revision = db.read(read_revision)
-    if revision is None:
-        return 0
+    returns how many were stored: none when a write committed while they were read.
+
+    Its reads are not bounded by the query timeout: over the whole IATI corpus a measure
+    takes seconds, which a load can afford and a request should not."""
+    db = db.unbounded()
+    revision = db.read(read_revision) or db.write(new_revision)
     rows: dict[str, str] = {}
     for measure in Measure:
         read = _scan(measure, EVERY_PROJECT, [ALL], RANKED_ROWS)

@@ -87,6 +87,11 @@ class Database:
         with self.driver.session(database=self.name) as session:
             return session.execute_write(work, *args, **kwargs)
 
+    def unbounded(self) -> Database:
+        """This database without the query timeout, over the same driver: for the reads
+        of a load (its stored aggregates), which may take longer than a request should."""
+        return Database(self.driver, self.name)
+
     def _timed(self, work: TxWork[P, R]) -> TxWork[P, R]:
         if self.timeout is None:
             return work

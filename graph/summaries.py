@@ -57,6 +57,13 @@ RANKED_ROWS = 100
 API request may ask for (``schema.pagination.MAX_PAGE_SIZE``)."""
 
 
+def new_revision(tx: ManagedTransaction) -> str:
+    """Sets a new data revision and returns it: for a graph written before revisions were
+    (its data is as of now)."""
+    value: str = tx.run(NEW_REVISION + " RETURN v.value AS value").single(strict=True)["value"]
+    return value
+
+
 def read_revision(tx: ManagedTransaction) -> str | None:
     """The graph's data revision (``None`` before any project was written)."""
     record = tx.run(_REVISION).single(strict=True)
