@@ -200,7 +200,8 @@ def bulk_load(items: Iterable[Item], rejects_path: Path, batch_size: int) -> Non
         err.print(f"… {report.rejected - _SHOWN_REJECTS} more rejected: see {rejects_path}")
     out.print(report.summary())
     if summarized is not None:
-        out.print(summarized)
+        # not stored is said but does not fail the load: the API scans where none holds
+        out.print(summarized[1])
     if report.rejected:
         raise typer.Exit(1)
 
@@ -330,21 +331,32 @@ def summarize() -> None:
     writes made outside aidgraph's loaders, which the stored ones would not reflect."""
     db = connect(Settings())
     try:
-        out.print(_summarize(db))
+        stored, said = _summarize(db)
     finally:
         db.close()
+    out.print(said)
+    if not stored:
+        raise typer.Exit(1)
 
 
-def _summarize(db: Database) -> str:
-    """Stores the aggregates over every project; says how it went."""
+def _summarize(db: Database) -> tuple[bool, str]:
+    """Stores the aggregates over every project: whether it did, and what to say."""
+    from neo4j.exceptions import Neo4jError
+
     from graph.aggregates import refresh_summaries
 
     started = time.monotonic()
-    stored = refresh_summaries(db)
+    try:
+        stored = refresh_summaries(db)
+    except Neo4jError as error:
+        return False, f"aggregates not stored ({error.message}): run `aidgraph summarize`"
     seconds = time.monotonic() - started
     if stored:
-        return f"stored {stored} aggregates over every project in {seconds:.1f} s"
-    return "aggregates not stored: the graph changed while they were read (`aidgraph summarize`)"
+        return True, f"stored {stored} aggregates over every project in {seconds:.1f} s"
+    return (
+        False,
+        "aggregates not stored: the graph changed while they were read (`aidgraph summarize`)",
+    )
 
 
 @app.command()
