@@ -13,7 +13,6 @@ from typing import LiteralString
 from neo4j import ManagedTransaction
 
 from graph.connection import Database, run_list
-from graph.summaries import PROPERTY_KEYS
 
 NODE_KEYS: dict[LiteralString, LiteralString] = {
     "Activity": "code",
@@ -87,7 +86,7 @@ def statements() -> list[LiteralString]:
         "FOR (n:" + label + ") REQUIRE n." + key + " IS UNIQUE"
         for label, key in NODE_KEYS.items()
     ]
-    return [*constraints, _FULLTEXT, _CONTRIBUTION_AMOUNTS, _COUNTRY_SORT_KEYS, PROPERTY_KEYS]
+    return [*constraints, _FULLTEXT, _CONTRIBUTION_AMOUNTS, _COUNTRY_SORT_KEYS]
 
 
 def migrate(db: Database) -> None:

@@ -36,12 +36,6 @@ CURRENT_SUMMARY: LiteralString = (
 """Binds ``s``: the stored summary of ``$measure`` if it holds for the graph as it is, else
 null."""
 
-PROPERTY_KEYS: LiteralString = (
-    "UNWIND ['value', 'revision', 'rows'] AS name CALL db.createProperty(name)"
-)
-"""Run by ``graph.migrations``: the property keys the summary read names exist before any
-summary does, so Neo4j does not warn of unknown keys while none is stored."""
-
 _REVISION: LiteralString = (
     "OPTIONAL MATCH (v:DataRevision {key: 'projects'}) RETURN v.value AS value"
 )
