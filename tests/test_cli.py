@@ -102,7 +102,7 @@ def test_a_load_ends_by_storing_the_aggregates_and_summarize_stores_them_anew(
     [summary] = stored()
     assert summary["current"] is True
     assert json.loads(str(summary["rows"]))[0]["count"] == 1
-    # a write outside aidgraph's loaders: the summary is no longer the graph's
+    # a write outside aidgraph's loaders, which the stored summary does not reflect
     db.write(lambda tx: tx.run("MATCH (p:Project) SET p.budget_amount = 1.0").consume())
     result = aidgraph(neo4j_settings, "summarize")
     assert result.returncode == 0, result.stderr

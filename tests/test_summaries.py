@@ -10,16 +10,20 @@ from api_fixture import PROJECTS, load_portfolio, post
 from query_counting import CountingDatabase
 from starlette.testclient import TestClient
 
-from graph.aggregates import Measure, aggregate_read, aggregate_rows, refresh_summaries
+from graph.aggregates import (
+    EVERY_PROJECT,
+    Measure,
+    aggregate_read,
+    aggregate_rows,
+    refresh_summaries,
+)
 from graph.connection import Database, run_list
 from graph.project_writes import write_projects
-from graph.reads import ALL, Link, Listing, Row, read_keyed
+from graph.reads import ALL, Row, read_keyed
 from graph.settings import Settings
 from loaders.records import ProjectRecord
 from loaders.resolve import resolve
 from schema.app import create_app
-
-EVERY_PROJECT = Listing(Link.ALL_PROJECTS)
 
 
 def rows(db: Database, measure: Measure, limit: int = 20) -> list[Row]:
