@@ -133,11 +133,16 @@ PROJECTS: list[dict[str, Any]] = [
 def load_portfolio(db: Database) -> None:
     """Empty the graph and write the six projects."""
     db.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
-    records = [
-        resolve(ProjectRecord.model_validate({**project, "source": "tests/api_fixture.py"}))
-        for project in PROJECTS
-    ]
-    write_projects(db, records)
+    write_projects(db, [_record(project) for project in PROJECTS])
+
+
+def load_copy_of_first(db: Database, code: str = "AG-9") -> None:
+    """Write a seventh project, AG-1's record under ``code``: a load that commits."""
+    write_projects(db, [_record({**PROJECTS[0], "code": code})])
+
+
+def _record(project: dict[str, Any]) -> ProjectRecord:
+    return resolve(ProjectRecord.model_validate({**project, "source": "tests/api_fixture.py"}))
 
 
 def post(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> Any:

@@ -7,17 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_fixture import PROJECTS, load_portfolio
+from api_fixture import load_copy_of_first, load_portfolio
 from query_counting import CountingDatabase
 from starlette.testclient import TestClient
 
 from graph.aggregates import Measure
 from graph.connection import Database
-from graph.project_writes import write_projects
 from graph.reads import ALL, Link, Listing
 from graph.settings import Settings
-from loaders.records import ProjectRecord
-from loaders.resolve import resolve
 from schema.app import create_app
 from schema.caching import ReadCache
 from schema.context import Context, GraphLoaders
@@ -45,8 +42,7 @@ def counted(session_db: Database, neo4j_settings: Settings) -> Iterator[Counting
 def test_the_version_changes_when_a_write_commits_and_only_then(session_db: Database) -> None:
     before = session_db.version()
     assert session_db.version() == before  # reads change nothing
-    extra = {**PROJECTS[0], "code": "AG-9", "source": "tests/test_caching.py"}
-    write_projects(session_db, [resolve(ProjectRecord.model_validate(extra))])
+    load_copy_of_first(session_db)
     assert session_db.version() != before
 
 
@@ -68,8 +64,7 @@ def test_a_load_makes_the_cached_aggregate_stale(
 ) -> None:
     with TestClient(create_app(neo4j_settings, db=counted)) as client:
         before, _ = _ask(client, counted)
-        extra = {**PROJECTS[0], "code": "AG-9", "source": "tests/test_caching.py"}
-        write_projects(session_db, [resolve(ProjectRecord.model_validate(extra))])
+        load_copy_of_first(session_db)
         after, read = _ask(client, counted)
     assert before == {
         "count": 6,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_fixture import PROJECTS, load_portfolio, post
+from api_fixture import load_copy_of_first, load_portfolio, post
 from query_counting import CountingDatabase
 from starlette.testclient import TestClient
 
@@ -18,11 +18,8 @@ from graph.aggregates import (
     refresh_summaries,
 )
 from graph.connection import Database, run_list
-from graph.project_writes import write_projects
 from graph.reads import ALL, Row, read_keyed
 from graph.settings import Settings
-from loaders.records import ProjectRecord
-from loaders.resolve import resolve
 from schema.app import create_app
 
 
@@ -40,11 +37,6 @@ def profiled(counted: CountingDatabase, measure: Measure) -> tuple[str, Any]:
     [statement], [parameters] = counted.statements, counted.parameters
     profile = counted.read(lambda tx: tx.run("PROFILE " + statement, parameters).consume().profile)
     return statement, profile
-
-
-def write_extra(db: Database, code: str = "AG-9") -> None:
-    extra = {**PROJECTS[0], "code": code, "source": "tests/test_summaries.py"}
-    write_projects(db, [resolve(ProjectRecord.model_validate(extra))])
 
 
 def total(db: Database) -> float:
@@ -79,7 +71,7 @@ def test_a_summary_is_served_until_a_load_commits(portfolio_db: Database) -> Non
     # the stored answer is served, which shows it is not read anew
     set_budgets_behind_the_loaders_back(portfolio_db, 1.0)
     assert total(portfolio_db) == 4_300_000.0
-    write_extra(portfolio_db)  # a load commits: the graph is read again
+    load_copy_of_first(portfolio_db)  # a load commits: the graph is read again
     assert total(portfolio_db) == 3.0 + 1_000_000.0  # AG-9 has AG-1's budget
     assert sum(row["count"] for row in rows(portfolio_db, Measure.SUMMARY)) == 7
 
@@ -114,7 +106,7 @@ def test_summaries_read_while_a_load_commits_are_not_served(
         found = read_keyed(tx, reads)
         if not loaded:  # a load commits after the first measure was read
             loaded.append("AG-9")
-            write_extra(portfolio_db)
+            load_copy_of_first(portfolio_db)
         return found
 
     monkeypatch.setattr("graph.aggregates.read_keyed", read_then_load)
